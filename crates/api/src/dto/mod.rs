@@ -1,0 +1,3 @@
+//! Response and request shapes shared by several handlers (exported through OpenAPI).
+pub mod auth;
+pub mod user;

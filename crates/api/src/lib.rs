@@ -1,0 +1,57 @@
+//! The Makapix Club HTTP API: axum router, handlers and the edge (errors, auth, limits).
+pub mod accounts;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod limits;
+pub mod middleware;
+pub mod openapi;
+pub mod router;
+pub mod routes;
+pub mod seed;
+pub mod session;
+pub mod state;
+
+pub use state::AppState;
+
+/// Serves the api until the process is told to stop.
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let bind = state.config.api_bind;
+    let app = router::build(state);
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    tracing::info!(%bind, "api listening");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// JSON-lines logs on stdout, filtered by `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_env_filter(filter)
+        .try_init();
+}

@@ -1,0 +1,34 @@
+//! The OpenAPI document served at `/v1/openapi.json`; routes register themselves in `router.rs`.
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Makapix Club API", version = "1.0.0",
+         description = "Pixel-art social network and player plane. Paths are relative to `/api`."),
+    servers((url = "/api")),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "system", description = "Health and public configuration"),
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "users", description = "Profiles, follows and blocks"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}

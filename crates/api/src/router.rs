@@ -1,0 +1,121 @@
+//! Every HTTP route of the api, in one table. Each route also lands in the OpenAPI document.
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Method};
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use tower::ServiceBuilder;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::extract::rate::rate_limit_headers;
+use crate::middleware::{self as mw, ShortRequestId, X_REQUEST_ID};
+use crate::openapi::ApiDoc;
+use crate::routes::{auth, system};
+use crate::state::AppState;
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        // system
+        .routes(routes!(system::health::health))
+        .routes(routes!(system::ready::ready))
+        .routes(routes!(system::config::get_config))
+        // auth
+        .routes(routes!(auth::register::register))
+        .routes(routes!(auth::login::login))
+        .routes(routes!(auth::token::token))
+        .routes(routes!(auth::refresh::refresh))
+        .routes(routes!(auth::logout::logout))
+        .routes(routes!(auth::me::me))
+        .routes(routes!(auth::verify_email::verify_email))
+        .routes(routes!(auth::request_verification::request_verification))
+        .routes(routes!(auth::resend_verification::resend_verification))
+        .routes(routes!(auth::email_otp_request::email_otp_request))
+        .routes(routes!(auth::email_otp_verify::email_otp_verify))
+        .routes(routes!(auth::password_otp_request::password_otp_request))
+        .routes(routes!(auth::password_otp_confirm::password_otp_confirm))
+        .routes(routes!(auth::forgot_password::forgot_password))
+        .routes(routes!(auth::reset_password::reset_password))
+        .routes(routes!(auth::change_password::change_password))
+        .routes(routes!(auth::change_handle::change_handle))
+        .routes(routes!(auth::check_handle::check_handle))
+        .routes(routes!(auth::github_login::github_login))
+        .routes(routes!(auth::github_callback::github_callback))
+        .routes(routes!(auth::github_exchange::github_exchange))
+    // users (profiles, browse, follows, blocks, avatar, deletion)
+}
+
+pub fn build(state: AppState) -> Router {
+    let (router, openapi) = api_routes().split_for_parts();
+    let openapi = Arc::new(openapi);
+    let router = router
+        .route(
+            "/v1/openapi.json",
+            get(move || {
+                let doc = openapi.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(mw::fallback)
+        .layer(middleware::from_fn(rate_limit_headers))
+        .layer(DefaultBodyLimit::max(state.config.json_body_limit))
+        .with_state(state.clone());
+
+    let svc = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), ShortRequestId))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
+        .layer(cors(&state))
+        .layer(middleware::from_fn(mw::track_metrics))
+        .layer(middleware::from_fn(mw::envelope_framework_errors))
+        .into_inner();
+    let mut app = router.layer(svc);
+    for (name, value) in mw::security_headers(state.config.cookie_secure) {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    app
+}
+
+fn cors(state: &AppState) -> CorsLayer {
+    let origins: Vec<HeaderValue> = state
+        .config
+        .cors_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::PATCH,
+            Method::OPTIONS,
+        ])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::ACCEPT,
+            header::ORIGIN,
+            header::HeaderName::from_static("x-requested-with"),
+        ])
+        .max_age(Duration::from_secs(600))
+}

@@ -1,0 +1,1 @@
+//! Profiles, browse, follows, blocks, avatars and account deletion.

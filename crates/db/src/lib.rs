@@ -1,0 +1,25 @@
+//! Every SQL statement of the service lives here, one module per aggregate, checked at
+//! compile time against the migrations (`.sqlx/` holds the offline data).
+pub mod audit;
+pub mod error;
+pub mod identities;
+pub mod one_time;
+pub mod refresh;
+pub mod social;
+pub mod users;
+
+pub use error::{DbError, DbResult};
+pub use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+
+/// Migrations embedded from the workspace `migrations/` directory.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// Connects a pool with conservative limits suitable for one process.
+pub async fn connect(url: &str, max_connections: u32) -> DbResult<PgPool> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect(url)
+        .await?;
+    Ok(pool)
+}

@@ -1,0 +1,15 @@
+//! Domain vocabulary shared by every crate: validated value types, ids, roles and limits. No IO.
+pub mod email;
+pub mod error;
+pub mod handle;
+pub mod ids;
+pub mod limits;
+pub mod password;
+pub mod role;
+
+pub use email::Email;
+pub use error::DomainError;
+pub use handle::Handle;
+pub use ids::SqidCodec;
+pub use password::NewPassword;
+pub use role::Role;

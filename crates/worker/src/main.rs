@@ -1,0 +1,2 @@
+//! `makapix-worker`: runs the job consumers and the schedule.
+fn main() {}
