@@ -92,14 +92,13 @@ pub async fn envelope_framework_errors(req: Request, next: Next) -> Response {
     let v1 = req.uri().path().starts_with("/v1");
     let resp = next.run(req).await;
     let status = resp.status();
-    let is_json = resp
+    // Only bodies the framework produced (none, or plain text) are rewritten; JSON errors and
+    // the OAuth HTML pages are already what the client should see.
+    let framework_body = resp
         .headers()
         .get(http::header::CONTENT_TYPE)
-        .is_some_and(|v| {
-            v.as_bytes().starts_with(b"application/json")
-                || v.as_bytes().starts_with(b"text/event-stream")
-        });
-    if v1 && (status.is_client_error() || status.is_server_error()) && !is_json {
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if v1 && (status.is_client_error() || status.is_server_error()) && framework_body {
         let msg = status.canonical_reason().unwrap_or("Error");
         let mut out =
             ApiError::new(status, crate::error::code_for_status(status), msg).into_response();
