@@ -1,6 +1,7 @@
 //! The Makapix Club HTTP API: axum router, handlers and the edge (errors, auth, limits).
 pub mod accounts;
 pub mod dto;
+pub mod edge_limit;
 pub mod error;
 pub mod extract;
 pub mod limits;

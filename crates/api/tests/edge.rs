@@ -207,3 +207,23 @@ async fn openapi_lists_every_route(pool: PgPool) {
     }
     assert_eq!(doc["servers"][0]["url"], "/api");
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn edge_limit_per_client_address(pool: PgPool) {
+    let app =
+        TestApp::with_overrides(pool, &[("EDGE_BURST", "3"), ("EDGE_RATE_PER_SECOND", "1")]).await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/v1/health", None).await.status, StatusCode::OK);
+    }
+    let r = app.get("/v1/health", None).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.code(), "rate_limited");
+    assert!(r.header("retry-after").is_some());
+    let other = app
+        .send_from(
+            "127.0.0.9",
+            Request::get("/v1/health").body(Body::empty()).unwrap(),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+}

@@ -92,6 +92,9 @@ pub struct Config {
     pub moderation_alert_email: Option<String>,
     /// Upper bound on request bodies that are not file uploads.
     pub json_body_limit: usize,
+    /// Per-client-address edge limit: sustained requests per second and burst.
+    pub edge_rate_per_second: u32,
+    pub edge_burst: u32,
 }
 
 /// Source of raw values; the process environment in production, a map in tests.
@@ -258,6 +261,8 @@ impl Config {
             github,
             moderation_alert_email: src.get("MODERATION_ALERT_EMAIL"),
             json_body_limit: parsed(src, "JSON_BODY_LIMIT_BYTES", "1048576")?,
+            edge_rate_per_second: parsed(src, "EDGE_RATE_PER_SECOND", "50")?,
+            edge_burst: parsed(src, "EDGE_BURST", "200")?,
         })
     }
 

@@ -4,6 +4,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
+use config::Config;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -13,16 +15,19 @@ pub struct ClientIp(pub IpAddr);
 
 impl ClientIp {
     pub fn resolve(parts: &Parts, state: &AppState) -> IpAddr {
-        let peer = parts
-            .extensions
+        Self::from_parts(&parts.extensions, &parts.headers, &state.config)
+    }
+
+    /// Shared with the edge limiter, which sees the request before any extractor runs.
+    pub fn from_parts(ext: &Extensions, headers: &HeaderMap, config: &Config) -> IpAddr {
+        let peer = ext
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        if !state.config.is_trusted_proxy(peer) {
+        if !config.is_trusted_proxy(peer) {
             return peer;
         }
-        parts
-            .headers
+        headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
