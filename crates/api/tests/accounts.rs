@@ -1,5 +1,6 @@
 //! Sign-up, sign-in, sessions (rotation, grace, reuse detection), `/auth/me`, password and
 //! handle changes, and bans biting on already-issued tokens.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use axum::body::Body;
 use base64::Engine;
 use chrono::{DateTime, Utc};

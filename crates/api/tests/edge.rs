@@ -1,5 +1,6 @@
 //! The HTTP edge: health, readiness, config caching, error envelopes, security headers,
 //! body limits, rate-limit headers and the trusted-proxy rule for client addresses.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use axum::body::Body;
 use http::{Method, Request, StatusCode};
 use serde_json::json;

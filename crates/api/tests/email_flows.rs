@@ -1,5 +1,6 @@
 //! Flows that go through email: the worker sends real SMTP to an in-process sink, and the
 //! tests read the code or link back out of the delivered message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::time::Duration;
 
 use http::StatusCode;

@@ -1,5 +1,6 @@
 //! GitHub sign-in against a local fake provider: web callback with the state cookie, native
 //! apps with PKCE S256 and one-time codes, the exchange endpoint, and account linking rules.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use axum::body::Body;
 use http::{Request, StatusCode};
 use serde_json::json;

@@ -1,6 +1,8 @@
 //! Test harness: an in-process api over a per-test database (from `#[sqlx::test]`), Redis under
 //! a unique key prefix, a temporary vault, and helpers to call routes and create users.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+pub mod github;
+pub mod mail;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
