@@ -49,7 +49,26 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::github_login::github_login))
         .routes(routes!(auth::github_callback::github_callback))
         .routes(routes!(auth::github_exchange::github_exchange))
-    // users (profiles, browse, follows, blocks, avatar, deletion)
+        // users (profiles, browse, follows, blocks, avatar, deletion)
+        .routes(routes!(crate::routes::users::get_canonical::get_canonical))
+        .routes(routes!(crate::routes::users::get_user::get_user))
+        .routes(routes!(crate::routes::users::get_profile::get_profile))
+        .routes(routes!(crate::routes::users::update_user::update_user))
+        .routes(crate::routes::users::upload_avatar::with_body_limit(
+            routes!(crate::routes::users::upload_avatar::upload_avatar),
+        ))
+        .routes(routes!(crate::routes::users::delete_avatar::delete_avatar))
+        .routes(routes!(crate::routes::users::browse::browse))
+        .routes(routes!(crate::routes::users::follow::follow))
+        .routes(routes!(crate::routes::users::unfollow::unfollow))
+        .routes(routes!(crate::routes::users::followers::followers))
+        .routes(routes!(crate::routes::users::following::following))
+        .routes(routes!(crate::routes::users::block::block))
+        .routes(routes!(crate::routes::users::unblock::unblock))
+        .routes(routes!(crate::routes::users::list_blocks::list_blocks))
+        .routes(routes!(
+            crate::routes::users::delete_account::delete_account
+        ))
 }
 
 pub fn build(state: AppState) -> Router {
@@ -85,6 +104,7 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(mw::track_metrics))
         .layer(middleware::from_fn(mw::envelope_framework_errors))
         .into_inner();
+    let router = crate::edge_limit::apply(router, state.config.clone());
     let mut app = router.layer(svc);
     for (name, value) in mw::security_headers(state.config.cookie_secure) {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
