@@ -6,6 +6,7 @@ pub mod identities;
 pub mod one_time;
 pub mod refresh;
 pub mod social;
+pub mod user_views;
 pub mod users;
 
 pub use error::{DbError, DbResult};

@@ -3,7 +3,8 @@
 //! users the viewer blocked are left out.
 use axum::extract::State;
 use axum::Json;
-use db::users::{BrowseQuery, BrowseSort, UserRow};
+use db::user_views::{BrowseQuery, BrowseSort};
+use db::users::UserRow;
 use domain::role::can_moderate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -51,7 +52,7 @@ fn sort_value(sort: Sort, u: &UserRow) -> Value {
     }
 }
 
-/// The key `db::users::browse` compares against, when the cursor's value fits the order;
+/// The key `db::user_views::browse` compares against, when the cursor's value fits the order;
 /// a cursor of another order (or garbage) means the first page.
 fn after_key(sort: Sort, raw: Option<&str>) -> Option<(String, i32)> {
     let (id, v) = page::decode(raw)?;
@@ -92,7 +93,7 @@ pub async fn browse(
         after: after_key(sort, p.cursor.as_deref()),
         limit: limit + 1,
     };
-    let rows = db::users::browse(&state.db, &query).await?;
+    let rows = db::user_views::browse(&state.db, &query).await?;
     let (rows, more) = page::split(rows, limit);
     let next_cursor = rows
         .last()

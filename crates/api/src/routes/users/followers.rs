@@ -54,7 +54,7 @@ pub(super) async fn list(
     q.after = None;
     let total = db::social::count_follows(&state.db, &q).await?;
     let ids: Vec<i32> = entries.iter().map(|e| e.user_id).collect();
-    let mut users: HashMap<i32, UserRow> = db::users::find_by_ids(&state.db, &ids)
+    let mut users: HashMap<i32, UserRow> = db::user_views::find_by_ids(&state.db, &ids)
         .await?
         .into_iter()
         .map(|u| (u.id, u))
