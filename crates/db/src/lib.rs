@@ -4,6 +4,7 @@ pub mod audit;
 pub mod error;
 pub mod identities;
 pub mod one_time;
+pub mod posts;
 pub mod refresh;
 pub mod social;
 pub mod user_views;

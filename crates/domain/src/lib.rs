@@ -6,6 +6,7 @@ pub mod ids;
 pub mod limits;
 pub mod password;
 pub mod role;
+pub mod visibility;
 
 pub use email::Email;
 pub use error::DomainError;
