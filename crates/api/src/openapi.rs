@@ -12,6 +12,7 @@ use utoipa::{Modify, OpenApi};
         (name = "system", description = "Health and public configuration"),
         (name = "auth", description = "Accounts and sessions"),
         (name = "users", description = "Profiles, follows and blocks"),
+        (name = "posts", description = "Artwork upload and permalinks"),
     )
 )]
 pub struct ApiDoc;

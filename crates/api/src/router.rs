@@ -12,14 +12,27 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use utoipa_axum::routes;
 
 use crate::extract::rate::rate_limit_headers;
 use crate::middleware::{self as mw, ShortRequestId, X_REQUEST_ID};
 use crate::openapi::ApiDoc;
-use crate::routes::{auth, system};
+use crate::routes::{auth, posts, system};
 use crate::state::AppState;
+
+/// Artwork (5 MiB) plus the form's other fields and multipart framing.
+const UPLOAD_BODY_LIMIT: usize = 6 * 1024 * 1024;
+
+/// Raises the body limit of one route; every other route keeps the JSON limit.
+fn body_limit(r: UtoipaMethodRouter<AppState>, bytes: usize) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method_router) = r;
+    (
+        schemas,
+        paths,
+        method_router.layer(DefaultBodyLimit::max(bytes)),
+    )
+}
 
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -49,13 +62,20 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::github_login::github_login))
         .routes(routes!(auth::github_callback::github_callback))
         .routes(routes!(auth::github_exchange::github_exchange))
+        // posts
+        .routes(body_limit(
+            routes!(posts::upload::upload),
+            UPLOAD_BODY_LIMIT,
+        ))
+        .routes(routes!(posts::get_post::get_post))
         // users (profiles, browse, follows, blocks, avatar, deletion)
         .routes(routes!(crate::routes::users::get_canonical::get_canonical))
         .routes(routes!(crate::routes::users::get_user::get_user))
         .routes(routes!(crate::routes::users::get_profile::get_profile))
         .routes(routes!(crate::routes::users::update_user::update_user))
-        .routes(crate::routes::users::upload_avatar::with_body_limit(
+        .routes(body_limit(
             routes!(crate::routes::users::upload_avatar::upload_avatar),
+            crate::routes::users::upload_avatar::AVATAR_BODY_LIMIT,
         ))
         .routes(routes!(crate::routes::users::delete_avatar::delete_avatar))
         .routes(routes!(crate::routes::users::browse::browse))

@@ -8,28 +8,11 @@ use db::users::UserRow;
 use http::{Method, Request, StatusCode};
 use serde_json::{json, Value};
 use sqlx::PgPool;
-use test_support::{json_request, TestApp, TestResponse, PASSWORD};
+use test_support::{json_request, multipart_request, TestApp, TestResponse, PASSWORD};
 use users_support::{ban, deactivate, hide, png, urlencode, user_with_roles};
 
 fn multipart(method: Method, path: &str, token: &str, field: &str, bytes: &[u8]) -> Request<Body> {
-    let boundary = "mpxBoundary7MA4YWxk";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"a.png\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::builder()
-        .method(method)
-        .uri(path)
-        .header("authorization", format!("Bearer {token}"))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap()
+    multipart_request(method, path, Some(token), &[(field, "a.png", bytes)], &[])
 }
 
 async fn upload(app: &TestApp, u: &UserRow, token: &str, bytes: &[u8]) -> TestResponse {

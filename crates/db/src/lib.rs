@@ -4,6 +4,7 @@ pub mod audit;
 pub mod error;
 pub mod identities;
 pub mod one_time;
+pub mod post_views;
 pub mod posts;
 pub mod refresh;
 pub mod social;

@@ -179,3 +179,35 @@ pub async fn is_discoverable(ex: impl PgExecutor<'_>, id: i64) -> DbResult<bool>
     .await?;
     Ok(d)
 }
+
+/// Records a stored variant; re-recording the same format updates its size (renditions rerun).
+pub async fn upsert_file(
+    conn: &mut PgConnection,
+    post_id: i64,
+    format: &str,
+    file_bytes: i64,
+    is_native: bool,
+) -> DbResult<()> {
+    sqlx::query!(
+        r#"insert into post_files (post_id, format, file_bytes, is_native) values ($1, $2, $3, $4)
+           on conflict (post_id, format) do update set file_bytes = excluded.file_bytes,
+                                                       is_native = excluded.is_native"#,
+        post_id,
+        format,
+        file_bytes,
+        is_native
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn license_exists(ex: impl PgExecutor<'_>, id: i32) -> DbResult<bool> {
+    let e = sqlx::query_scalar!(
+        r#"select exists(select 1 from licenses where id = $1) as "e!""#,
+        id
+    )
+    .fetch_one(ex)
+    .await?;
+    Ok(e)
+}

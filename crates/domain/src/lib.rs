@@ -2,6 +2,7 @@
 pub mod email;
 pub mod error;
 pub mod handle;
+pub mod hashtags;
 pub mod ids;
 pub mod limits;
 pub mod password;

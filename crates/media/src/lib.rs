@@ -4,6 +4,16 @@ use std::io::Cursor;
 
 use image::ImageReader;
 
+mod decode;
+pub mod format;
+pub mod inspect;
+pub mod render;
+#[cfg(test)]
+mod testutil;
+
+pub use format::Format;
+pub use inspect::{inspect, InspectError, Inspection};
+
 /// Formats accepted for avatars; bytes are stored as uploaded, so animation survives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AvatarFormat {

@@ -237,3 +237,39 @@ pub fn json_request(
         None => b.body(Body::empty()).unwrap(),
     }
 }
+
+/// A `multipart/form-data` request with files `(field, filename, bytes)` and text fields.
+pub fn multipart_request(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    files: &[(&str, &str, &[u8])],
+    fields: &[(&str, &str)],
+) -> Request<Body> {
+    let boundary = "mpxBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (name, filename, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let mut b = Request::builder().method(method).uri(path).header(
+        "content-type",
+        format!("multipart/form-data; boundary={boundary}"),
+    );
+    if let Some(t) = token {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    b.body(Body::from(body)).unwrap()
+}

@@ -1,3 +1,4 @@
 //! Response and request shapes shared by several handlers (exported through OpenAPI).
 pub mod auth;
+pub mod post;
 pub mod user;

@@ -80,6 +80,7 @@ pub async fn me(
         remaining: peek.map_or(limit.max, |d| d.remaining),
         reset_at: Utc::now() + Duration::seconds(peek.map_or(3600, |d| d.reset_secs as i64)),
     };
+    let used_bytes = db::post_views::storage_used(&state.db, user.id).await?;
     let roles = user.roles.clone();
     Ok(Json(MeResponse {
         capabilities: Capabilities {
@@ -88,12 +89,12 @@ pub async fn me(
             can_own_players: user.email_verified,
         },
         quotas: Quotas {
-            // No artwork storage exists before the artwork tables; usage is genuinely zero.
             storage: StorageQuota {
-                used_bytes: 0,
+                used_bytes,
                 limit_bytes: limits::storage_limit_bytes(user.reputation),
             },
             uploads,
+            // Players arrive with the device plane; until then nobody owns one.
             players: PlayerQuota {
                 used: 0,
                 limit: limits::MAX_PLAYERS_PER_USER,

@@ -1,11 +1,10 @@
 //! `POST /v1/user/{user_key}/avatar`: stores a new avatar (PNG, JPEG, GIF or WebP, at most
 //! 5 MiB) under a fresh UUID, bytes as uploaded, then deletes the previous file.
 use axum::extract::multipart::{MultipartError, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use media::AvatarFormat;
-use utoipa_axum::router::UtoipaMethodRouter;
 use uuid::Uuid;
 use vault::{Area, Ext};
 
@@ -19,13 +18,6 @@ use crate::state::AppState;
 pub const MAX_AVATAR_BYTES: usize = 5 * 1024 * 1024;
 /// Room for the multipart framing around a file of the maximum size.
 pub const AVATAR_BODY_LIMIT: usize = MAX_AVATAR_BYTES + 64 * 1024;
-
-/// Raises the body limit of this route only; every other route keeps the JSON limit.
-pub fn with_body_limit(r: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
-    let (schemas, paths, method_router) = r;
-    let limited = method_router.layer(DefaultBodyLimit::max(AVATAR_BODY_LIMIT));
-    (schemas, paths, limited)
-}
 
 /// The multipart form of the upload, for the OpenAPI document.
 #[derive(utoipa::ToSchema)]
