@@ -232,3 +232,55 @@ async fn permalink_visibility(pool: PgPool) {
         StatusCode::NOT_FOUND
     );
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn worker_renders_variants_and_upscaled_preview(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let _worker = app.start_worker().await;
+    let (_, token) = app.user_with_token("renderer").await;
+    let r = upload(&app, &token, "a.png", &png(64, 32, 50), &[]).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let id = r.json()["post"]["id"].as_i64().unwrap();
+    let key = r.json()["post"]["storage_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let shard = r.json()["post"]["storage_shard"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut formats: Vec<String> = Vec::new();
+    for _ in 0..100 {
+        formats =
+            sqlx::query_scalar("select format from post_files where post_id = $1 order by format")
+                .bind(id)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        if formats.len() == 5 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(formats, ["bmp", "gif", "png", "upscaled_webp", "webp"]);
+    let dir = std::path::Path::new(&app.state.config.vault_dir).join(&shard);
+    let up = image::open(dir.join(format!("{key}_upscaled.webp"))).unwrap();
+    assert_eq!(
+        (up.width(), up.height()),
+        (768, 384),
+        "largest integer scale with max side <= 768"
+    );
+    let webp = image::open(dir.join(format!("{key}.webp"))).unwrap();
+    assert_eq!((webp.width(), webp.height()), (64, 32));
+    let post = app
+        .get(
+            &format!(
+                "/v1/p/{}",
+                r.json()["post"]["public_sqid"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(post["files"].as_array().unwrap().len(), 5);
+}

@@ -211,3 +211,15 @@ pub async fn license_exists(ex: impl PgExecutor<'_>, id: i32) -> DbResult<bool> 
     .await?;
     Ok(e)
 }
+
+/// Locks a post and returns its current storage key while it is live (not soft-deleted).
+/// Jobs that write files for a key use it to decide, atomically, whether their work still counts.
+pub async fn lock_live_key(conn: &mut PgConnection, id: i64) -> DbResult<Option<Uuid>> {
+    let key = sqlx::query_scalar!(
+        "select storage_key from posts where id = $1 and not deleted_by_user for update",
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(key)
+}

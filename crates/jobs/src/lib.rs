@@ -49,6 +49,18 @@ impl PurgeAccount {
     pub const QUEUE: &'static str = "purge_account";
 }
 
+/// Produces the web renditions and the upscaled preview of a post's current artwork.
+/// Carries the storage key so a job for a replaced file can tell it is stale.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RenderArtwork {
+    pub post_id: i64,
+    pub storage_key: Uuid,
+}
+
+impl RenderArtwork {
+    pub const QUEUE: &'static str = "render_artwork";
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     #[error("could not enqueue {queue}: {reason}")]
@@ -60,6 +72,7 @@ pub enum JobError {
 pub struct Queues {
     pub email: RedisStorage<SendEmail>,
     pub purge: RedisStorage<PurgeAccount>,
+    pub render: RedisStorage<RenderArtwork>,
 }
 
 /// The queue's Redis namespace: `{prefix}:jobs:{name}`.
@@ -72,8 +85,10 @@ impl Queues {
         Self {
             email: RedisStorage::new(conn.clone())
                 .with_config(Config::default().queue(queue_name(prefix, SendEmail::QUEUE))),
-            purge: RedisStorage::new(conn)
+            purge: RedisStorage::new(conn.clone())
                 .with_config(Config::default().queue(queue_name(prefix, PurgeAccount::QUEUE))),
+            render: RedisStorage::new(conn)
+                .with_config(Config::default().queue(queue_name(prefix, RenderArtwork::QUEUE))),
         }
     }
 
@@ -89,6 +104,14 @@ impl Queues {
         let mut s = self.purge.clone();
         s.push(job).await.map_err(|e| JobError::Enqueue {
             queue: PurgeAccount::QUEUE,
+            reason: e.to_string(),
+        })
+    }
+
+    pub async fn render_artwork(&self, job: RenderArtwork) -> Result<(), JobError> {
+        let mut s = self.render.clone();
+        s.push(job).await.map_err(|e| JobError::Enqueue {
+            queue: RenderArtwork::QUEUE,
             reason: e.to_string(),
         })
     }

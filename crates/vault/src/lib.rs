@@ -118,6 +118,10 @@ impl Vault {
         Ok(path)
     }
 
+    pub async fn read(&self, area: Area, key: &Uuid, ext: Ext) -> Result<Vec<u8>, VaultError> {
+        Ok(tokio::fs::read(self.path(area, key, ext)).await?)
+    }
+
     /// Deletes one file; a missing file is not an error (deletes are retried).
     pub async fn delete(&self, area: Area, key: &Uuid, ext: Ext) -> Result<(), VaultError> {
         match tokio::fs::remove_file(self.path(area, key, ext)).await {

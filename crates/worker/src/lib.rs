@@ -73,10 +73,19 @@ async fn run_until(
         );
     }
     {
-        let (deps, retry, s) = (deps.clone(), retry, stop.clone());
+        let (deps, retry, s) = (deps.clone(), retry.clone(), stop.clone());
         workers.push(
             supervise("purge_account", stop.clone(), move || {
                 jobs::purge_account::run_worker(deps.clone(), retry.clone(), s.signal())
+            })
+            .boxed(),
+        );
+    }
+    {
+        let (deps, retry, s) = (deps.clone(), retry, stop.clone());
+        workers.push(
+            supervise("render_artwork", stop.clone(), move || {
+                jobs::render_artwork::run_worker(deps.clone(), retry.clone(), s.signal())
             })
             .boxed(),
         );

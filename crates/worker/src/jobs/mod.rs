@@ -13,6 +13,7 @@ use apalis_redis::RedisStorage;
 use crate::Deps;
 
 pub mod purge_account;
+pub mod render_artwork;
 pub mod send_email;
 
 /// How often an idle consumer looks for new work; the Redis backend does not push.

@@ -30,14 +30,14 @@ fn as_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// Returns the new post's id.
+/// Returns the new post's id and storage key.
 pub async fn store_new_artwork(
     state: &AppState,
     user: &UserRow,
     insp: &Inspection,
     bytes: &[u8],
     meta: Meta<'_>,
-) -> ApiResult<i64> {
+) -> ApiResult<(i64, Uuid)> {
     let key = Uuid::new_v4();
     let shard = vault::shard(&key);
     let format = insp.native_format.extension();
@@ -100,5 +100,5 @@ pub async fn store_new_artwork(
         let _ = state.vault.delete(Area::Artwork, &key, ext).await;
         return Err(ApiError::internal(e));
     }
-    Ok(id)
+    Ok((id, key))
 }

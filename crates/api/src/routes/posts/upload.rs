@@ -130,7 +130,7 @@ pub async fn upload(
     }
 
     let public = user.auto_public_approval || domain::role::can_moderate(&user.roles);
-    let post_id = super::store::store_new_artwork(
+    let (post_id, storage_key) = super::store::store_new_artwork(
         &state,
         &user,
         &insp,
@@ -145,6 +145,17 @@ pub async fn upload(
         },
     )
     .await?;
+    // The post is saved either way; a failed enqueue only delays its renditions.
+    if let Err(e) = state
+        .queues
+        .render_artwork(jobs::RenderArtwork {
+            post_id,
+            storage_key,
+        })
+        .await
+    {
+        tracing::error!(post_id, error = %e, "could not queue renditions");
+    }
     let view = db::post_views::load(&state.db, post_id)
         .await?
         .ok_or_else(|| ApiError::internal("new post vanished"))?;
