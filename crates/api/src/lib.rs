@@ -1,10 +1,12 @@
 //! The Makapix Club HTTP API: axum router, handlers and the edge (errors, auth, limits).
 pub mod accounts;
+pub mod cache;
 pub mod dto;
 pub mod edge_limit;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod listing;
 pub mod middleware;
 pub mod openapi;
 pub mod router;

@@ -68,6 +68,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
             UPLOAD_BODY_LIMIT,
         ))
         .routes(routes!(posts::get_post::get_post))
+        // posts: listings and feeds
+        // posts: edits and moderation
+        // posts: files, replace, views
+        // playlists, hashtags, search
         // users (profiles, browse, follows, blocks, avatar, deletion)
         .routes(routes!(crate::routes::users::get_canonical::get_canonical))
         .routes(routes!(crate::routes::users::get_user::get_user))

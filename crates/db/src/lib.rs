@@ -6,6 +6,7 @@ pub mod identities;
 pub mod one_time;
 pub mod post_views;
 pub mod posts;
+pub mod reactions;
 pub mod refresh;
 pub mod social;
 pub mod user_views;

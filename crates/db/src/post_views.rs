@@ -8,6 +8,8 @@ use crate::DbResult;
 
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct FileRow {
+    #[serde(default)]
+    pub post_id: i64,
     pub format: String,
     pub file_bytes: i64,
     pub is_native: bool,
@@ -33,7 +35,7 @@ pub struct PostView {
 pub async fn files_of(ex: impl PgExecutor<'_>, post_id: i64) -> DbResult<Vec<FileRow>> {
     let rows = sqlx::query_as!(
         FileRow,
-        "select format, file_bytes, is_native from post_files where post_id = $1 order by is_native desc, format",
+        "select post_id, format, file_bytes, is_native from post_files where post_id = $1 order by is_native desc, format",
         post_id
     )
     .fetch_all(ex)
@@ -94,4 +96,55 @@ pub async fn load(pool: &sqlx::PgPool, id: i64) -> DbResult<Option<PostView>> {
         license,
         files,
     }))
+}
+
+/// Loads many posts as views, in the order of `ids`; ids that do not exist (or whose owner is
+/// gone) are skipped. Four queries whatever the page size.
+pub async fn load_many(pool: &sqlx::PgPool, ids: &[i64]) -> DbResult<Vec<PostView>> {
+    use std::collections::HashMap;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let posts = crate::posts::find_by_ids(pool, ids).await?;
+    let mut owner_ids: Vec<i32> = posts.iter().map(|p| p.owner_id).collect();
+    owner_ids.sort_unstable();
+    owner_ids.dedup();
+    let owners: HashMap<i32, UserRow> = crate::user_views::find_by_ids(pool, &owner_ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let licenses: HashMap<i32, LicenseRow> = all_licenses(pool)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l))
+        .collect();
+    let mut files: HashMap<i64, Vec<FileRow>> = HashMap::new();
+    for f in sqlx::query_as!(
+        FileRow,
+        "select post_id, format, file_bytes, is_native from post_files where post_id = any($1) order by is_native desc, format",
+        ids
+    )
+    .fetch_all(pool)
+    .await?
+    {
+        files.entry(f.post_id).or_default().push(f);
+    }
+    let mut by_id: HashMap<i64, PostRow> = posts.into_iter().map(|p| (p.id, p)).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(post) = by_id.remove(id) else {
+            continue;
+        };
+        let Some(owner) = owners.get(&post.owner_id).cloned() else {
+            continue;
+        };
+        out.push(PostView {
+            license: post.license_id.and_then(|l| licenses.get(&l).cloned()),
+            files: files.remove(id).unwrap_or_default(),
+            owner,
+            post,
+        });
+    }
+    Ok(out)
 }

@@ -44,6 +44,8 @@ pub struct PostRow {
     pub artwork_modified_at: DateTime<Utc>,
     pub dwell_time_ms: i32,
     pub view_count: i64,
+    pub reaction_count: i32,
+    pub comment_count: i32,
     pub license_id: Option<i32>,
     pub remixable: bool,
     pub created_at: DateTime<Utc>,
@@ -143,8 +145,8 @@ pub async fn find_by_id(ex: impl PgExecutor<'_>, id: i64) -> DbResult<Option<Pos
                transparency_meta, alpha_meta, transparency_actual, alpha_actual, hash, visible,
                hidden_by_user, hidden_by_mod, non_conformant, public_visibility, deleted_by_user,
                deleted_by_user_date, promoted, promoted_category, metadata_modified_at,
-               artwork_modified_at, dwell_time_ms, view_count, license_id, remixable,
-               created_at, updated_at
+               artwork_modified_at, dwell_time_ms, view_count, reaction_count, comment_count,
+               license_id, remixable, created_at, updated_at
         from posts where id = $1
         "#,
         id
@@ -152,6 +154,28 @@ pub async fn find_by_id(ex: impl PgExecutor<'_>, id: i64) -> DbResult<Option<Pos
     .fetch_optional(ex)
     .await?;
     Ok(row)
+}
+
+/// Rows for a set of ids, in no particular order; missing ids are skipped.
+pub async fn find_by_ids(ex: impl PgExecutor<'_>, ids: &[i64]) -> DbResult<Vec<PostRow>> {
+    let rows = sqlx::query_as!(
+        PostRow,
+        r#"
+        select id, storage_key, public_sqid, kind, owner_id, title, description, hashtags,
+               mod_hashtags, storage_shard, native_format, width, height, file_bytes, frame_count,
+               min_frame_duration_ms, max_frame_duration_ms, total_duration_ms, unique_colors,
+               transparency_meta, alpha_meta, transparency_actual, alpha_actual, hash, visible,
+               hidden_by_user, hidden_by_mod, non_conformant, public_visibility, deleted_by_user,
+               deleted_by_user_date, promoted, promoted_category, metadata_modified_at,
+               artwork_modified_at, dwell_time_ms, view_count, reaction_count, comment_count,
+               license_id, remixable, created_at, updated_at
+        from posts where id = any($1)
+        "#,
+        ids
+    )
+    .fetch_all(ex)
+    .await?;
+    Ok(rows)
 }
 
 /// The live artwork holding this file hash, if any (duplicate detection).

@@ -307,3 +307,14 @@ pub async fn list_blocks(
     .await?;
     Ok(rows)
 }
+
+/// Everyone `blocker` has blocked (at most the block cap), for filtering listings.
+pub async fn blocked_ids(ex: impl PgExecutor<'_>, blocker: i32) -> DbResult<Vec<i32>> {
+    let ids = sqlx::query_scalar!(
+        "select blocked_id from user_blocks where blocker_id = $1",
+        blocker
+    )
+    .fetch_all(ex)
+    .await?;
+    Ok(ids)
+}

@@ -1,20 +1,20 @@
 //! The `Post` shape of http-api.md §2.4, built from the `PostView` read model.
 use chrono::{DateTime, Utc};
 use db::post_views::PostView;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::user::UserPublic;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PostFile {
     pub format: String,
     pub file_bytes: i64,
     pub is_native: bool,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct License {
     pub id: i32,
     pub identifier: String,
@@ -23,7 +23,7 @@ pub struct License {
     pub badge_path: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Post {
     pub id: i64,
     pub storage_key: Uuid,
@@ -64,7 +64,6 @@ pub struct Post {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub owner: UserPublic,
-    /// Reactions and comments arrive with the social layer; until then there are none.
     pub reaction_count: i64,
     pub comment_count: i64,
     pub view_count: i64,
@@ -141,8 +140,8 @@ impl Post {
             created_at: p.created_at,
             updated_at: p.updated_at,
             owner: UserPublic::from(&v.owner),
-            reaction_count: 0,
-            comment_count: 0,
+            reaction_count: i64::from(p.reaction_count),
+            comment_count: i64::from(p.comment_count),
             view_count: p.view_count,
             user_has_liked: false,
             files: v

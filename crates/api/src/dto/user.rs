@@ -1,17 +1,17 @@
 //! `UserPublic` and `UserFull`, the user shapes of http-api.md §2.2.
 use chrono::{DateTime, Utc};
 use db::users::UserRow;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Badge {
     pub badge: String,
     pub granted_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UserPublic {
     pub id: i32,
     pub user_key: Uuid,
@@ -30,7 +30,7 @@ pub struct UserPublic {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UserFull {
     #[serde(flatten)]
     pub public: UserPublic,

@@ -1,0 +1,3 @@
+//! Post listings: the shared query, its cache and the per-viewer filters applied after it.
+pub mod cache;
+pub mod viewer;
