@@ -1,40 +1,12 @@
 //! Artwork upload and permalinks: the check order and codes of §2.4, duplicates, quotas,
 //! the per-reputation upload limit, and the direct-access visibility rules.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-use std::io::Cursor;
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
-use test_support::{multipart_request, TestApp, TestResponse};
-
-fn png(w: u32, h: u32, seed: u8) -> Vec<u8> {
-    let img = image::RgbaImage::from_fn(w, h, |x, y| {
-        image::Rgba([seed, (x % 255) as u8, (y % 255) as u8, 255])
-    });
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-async fn upload(
-    app: &TestApp,
-    token: &str,
-    filename: &str,
-    bytes: &[u8],
-    extra: &[(&str, &str)],
-) -> TestResponse {
-    let mut fields = vec![("title", "My art")];
-    fields.extend_from_slice(extra);
-    app.send(multipart_request(
-        Method::POST,
-        "/v1/post/upload",
-        Some(token),
-        &[("image", filename, bytes)],
-        &fields,
-    ))
-    .await
-}
+use test_support::art::{png, upload};
+use test_support::TestApp;
 
 #[sqlx::test(migrations = "../../migrations")]
 async fn upload_stores_file_and_row(pool: PgPool) {

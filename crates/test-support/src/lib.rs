@@ -1,6 +1,7 @@
 //! Test harness: an in-process api over a per-test database (from `#[sqlx::test]`), Redis under
 //! a unique key prefix, a temporary vault, and helpers to call routes and create users.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+pub mod art;
 pub mod github;
 pub mod mail;
 use std::collections::HashMap;
