@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod router;
 pub mod routes;
 pub mod seed;
+pub mod seed_bench;
 pub mod session;
 pub mod state;
 

@@ -1,5 +1,5 @@
-//! `makapix-api [serve|migrate|seed]`: the HTTP server, the release-time migration step and the
-//! idempotent seeding of reference data and the owner account.
+//! `makapix-api [serve|migrate|seed|seed-bench]`: the HTTP server, the release-time migration
+//! step, the idempotent seeding of reference data and the owner account, and the benchmark data.
 use anyhow::Context;
 
 #[tokio::main]
@@ -24,6 +24,9 @@ async fn main() -> anyhow::Result<()> {
             let state = api::AppState::new(config, pool, kv)?;
             api::seed::run(&state).await?;
         }
+        "seed-bench" => {
+            std::process::exit(api::seed_bench::command(&config, std::env::args().skip(2)).await)
+        }
         "serve" => {
             metrics_exporter_prometheus::PrometheusBuilder::new()
                 .with_http_listener(config.api_metrics_bind)
@@ -34,7 +37,9 @@ async fn main() -> anyhow::Result<()> {
             let state = api::AppState::new(config, pool, kv)?;
             api::serve(state).await?;
         }
-        other => anyhow::bail!("unknown command {other}; expected serve, migrate or seed"),
+        other => {
+            anyhow::bail!("unknown command {other}; expected serve, migrate, seed or seed-bench")
+        }
     }
     Ok(())
 }

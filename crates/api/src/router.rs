@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use crate::extract::rate::rate_limit_headers;
 use crate::middleware::{self as mw, ShortRequestId, X_REQUEST_ID};
 use crate::openapi::ApiDoc;
-use crate::routes::{auth, posts, system};
+use crate::routes::{auth, feeds, posts, system};
 use crate::state::AppState;
 
 /// Artwork (5 MiB) plus the form's other fields and multipart framing.
@@ -69,9 +69,49 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(posts::get_post::get_post))
         // posts: listings and feeds
+        .routes(routes!(posts::list_posts::list_posts))
+        .routes(routes!(posts::recent::recent))
+        .routes(routes!(feeds::promoted::promoted))
+        .routes(routes!(feeds::following::following))
+        .routes(routes!(feeds::hashtag_posts::hashtag_posts))
         // posts: edits and moderation
+        .routes(routes!(posts::update_post::update_post))
+        .routes(routes!(posts::delete_post::delete_post))
+        .routes(routes!(posts::hide_post::hide_post))
+        .routes(routes!(posts::unhide_post::unhide_post))
+        .routes(routes!(posts::approve_public::approve_public))
+        .routes(routes!(posts::revoke_public::revoke_public))
+        .routes(routes!(posts::promote::promote))
+        .routes(routes!(posts::demote::demote))
+        .routes(routes!(posts::set_mod_hashtags::set_mod_hashtags))
+        .routes(routes!(posts::delete_permanent::delete_permanent))
         // posts: files, replace, views
+        .routes(routes!(posts::download::download))
+        .routes(body_limit(
+            routes!(posts::replace_artwork::replace_artwork),
+            UPLOAD_BODY_LIMIT,
+        ))
+        .routes(routes!(posts::record_view::record_view))
         // playlists, hashtags, search
+        .routes(routes!(
+            crate::routes::playlists::list_playlists::list_playlists
+        ))
+        .routes(routes!(
+            crate::routes::playlists::create_playlist::create_playlist
+        ))
+        .routes(routes!(
+            crate::routes::playlists::get_playlist::get_playlist
+        ))
+        .routes(routes!(
+            crate::routes::playlists::update_playlist::update_playlist
+        ))
+        .routes(routes!(
+            crate::routes::playlists::delete_playlist::delete_playlist
+        ))
+        .routes(routes!(
+            crate::routes::hashtags::list_hashtags::list_hashtags
+        ))
+        .routes(routes!(crate::routes::search::search_all::search_all))
         // users (profiles, browse, follows, blocks, avatar, deletion)
         .routes(routes!(crate::routes::users::get_canonical::get_canonical))
         .routes(routes!(crate::routes::users::get_user::get_user))

@@ -10,6 +10,8 @@ use jobs::Queues;
 use kv::Kv;
 use vault::Vault;
 
+use crate::listing::hot::{self, HotCache};
+
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
@@ -21,6 +23,9 @@ pub struct AppState {
     pub vault: Vault,
     pub http: reqwest::Client,
     pub started: Instant,
+    /// Rendered anonymous listings and permalinks (see `listing::hot`).
+    pub hot: HotCache,
+    pub hot_posts: HotCache,
 }
 
 impl AppState {
@@ -48,6 +53,8 @@ impl AppState {
             vault,
             http,
             started: Instant::now(),
+            hot: HotCache::new(hot::LISTING_ENTRIES),
+            hot_posts: HotCache::new(hot::POST_ENTRIES),
         })
     }
 }

@@ -1,16 +1,25 @@
 //! Every SQL statement of the service lives here, one module per aggregate, checked at
 //! compile time against the migrations (`.sqlx/` holds the offline data).
 pub mod audit;
+pub mod bench_seed;
 pub mod error;
+pub mod hashtags;
 pub mod identities;
+pub mod maintenance;
 pub mod one_time;
+pub mod playlists;
+pub mod post_artwork;
+pub mod post_edits;
+pub mod post_list;
 pub mod post_views;
 pub mod posts;
 pub mod reactions;
 pub mod refresh;
+pub mod search;
 pub mod social;
 pub mod user_views;
 pub mod users;
+pub mod view_events;
 
 pub use error::{DbError, DbResult};
 pub use sqlx::{PgConnection, PgPool, Postgres, Transaction};

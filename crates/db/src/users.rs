@@ -346,3 +346,21 @@ pub async fn find_owner(pool: &PgPool) -> DbResult<Option<UserRow>> {
     .await?;
     Ok(row)
 }
+
+/// Sets a member's reputation and whether their uploads are approved without review.
+pub async fn set_trust(
+    conn: &mut PgConnection,
+    id: i32,
+    reputation: i32,
+    auto_public_approval: bool,
+) -> DbResult<()> {
+    sqlx::query!(
+        "update users set reputation = $2, auto_public_approval = $3 where id = $1",
+        id,
+        reputation,
+        auto_public_approval
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -6,6 +6,7 @@ pub mod hashtags;
 pub mod ids;
 pub mod limits;
 pub mod password;
+pub mod post_query;
 pub mod role;
 pub mod visibility;
 

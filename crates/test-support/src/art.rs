@@ -42,3 +42,27 @@ pub async fn upload_png(app: &TestApp, token: &str, seed: u8) -> serde_json::Val
     assert_eq!(r.status, http::StatusCode::CREATED, "{:?}", r.json());
     r.json()["post"].clone()
 }
+
+/// A verified member who may upload 64 an hour (reputation 500); a `trusted` member's posts are
+/// approved, hence discoverable, at once.
+pub async fn artist(app: &TestApp, handle: &str, trusted: bool) -> (db::users::UserRow, String) {
+    let (u, _) = app.user_with_token(handle).await;
+    let mut conn = app.state.db.acquire().await.expect("connection");
+    db::users::set_trust(&mut conn, u.id, 500, trusted)
+        .await
+        .expect("trust");
+    let u = db::users::find_by_id(&app.state.db, u.id)
+        .await
+        .expect("user")
+        .expect("user exists");
+    let token = app.token_for(&u);
+    (u, token)
+}
+
+/// The post ids of a `Page[Post]` response, in order.
+pub fn ids(page: &serde_json::Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|p| p["id"].as_i64()).collect())
+        .unwrap_or_default()
+}

@@ -1,5 +1,5 @@
-//! Scheduled maintenance (the beat jobs of the original that concern accounts), one small
-//! function each so tests can call them directly; apalis-cron fires them in UTC.
+//! Scheduled maintenance (the beat jobs of the original that concern accounts and artwork),
+//! one small function each so tests can call them directly; apalis-cron fires them in UTC.
 use std::str::FromStr;
 use std::time::Instant;
 
@@ -10,7 +10,9 @@ use apalis_cron::{CronScheduler, Tick};
 use chrono::{DateTime, Utc};
 
 use crate::jobs::purge_account::{self, Purged};
-use crate::jobs::{catch_panic, worker_name};
+use crate::jobs::{
+    catch_panic, check_integrity, purge_deleted_posts, rollup_views, sweep_retired, worker_name,
+};
 use crate::Deps;
 
 /// Accounts still unverified this long after signup are purged.
@@ -23,13 +25,21 @@ pub enum Scheduled {
     ExpiredAuthTokens,
     UnverifiedAccounts,
     VacuumJobQueues,
+    PurgeDeletedPosts,
+    SweepRetired,
+    RollupViews,
+    CheckIntegrity,
 }
 
 impl Scheduled {
-    pub const ALL: [Scheduled; 3] = [
+    pub const ALL: [Scheduled; 7] = [
         Scheduled::ExpiredAuthTokens,
         Scheduled::UnverifiedAccounts,
         Scheduled::VacuumJobQueues,
+        Scheduled::PurgeDeletedPosts,
+        Scheduled::SweepRetired,
+        Scheduled::RollupViews,
+        Scheduled::CheckIntegrity,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +47,10 @@ impl Scheduled {
             Scheduled::ExpiredAuthTokens => "cleanup-expired-auth-tokens",
             Scheduled::UnverifiedAccounts => "cleanup-unverified-accounts",
             Scheduled::VacuumJobQueues => "vacuum-job-queues",
+            Scheduled::PurgeDeletedPosts => purge_deleted_posts::NAME,
+            Scheduled::SweepRetired => sweep_retired::NAME,
+            Scheduled::RollupViews => rollup_views::NAME,
+            Scheduled::CheckIntegrity => check_integrity::NAME,
         }
     }
 
@@ -46,15 +60,35 @@ impl Scheduled {
             Scheduled::ExpiredAuthTokens => "0 0 4 * * *",
             Scheduled::UnverifiedAccounts => "0 0 */12 * * *",
             Scheduled::VacuumJobQueues => "0 17 * * * *",
+            Scheduled::PurgeDeletedPosts => "0 5 * * * *",
+            Scheduled::SweepRetired => "0 35 * * * *",
+            Scheduled::RollupViews => "0 15 0 * * *",
+            Scheduled::CheckIntegrity => "0 45 */6 * * *",
         }
     }
 
-    /// Runs the job once; the number is what it removed.
+    /// Runs the job once; the number is what it removed (posts, keys, days rolled, posts
+    /// flagged).
     pub async fn run(self, deps: &Deps) -> anyhow::Result<u64> {
         match self {
             Scheduled::ExpiredAuthTokens => cleanup_expired_auth_tokens(deps).await,
             Scheduled::UnverifiedAccounts => cleanup_unverified_accounts(deps, Utc::now()).await,
             Scheduled::VacuumJobQueues => vacuum_job_queues(deps).await,
+            Scheduled::PurgeDeletedPosts => {
+                Ok(purge_deleted_posts::purge_deleted_posts(deps, Utc::now())
+                    .await?
+                    .purged)
+            }
+            Scheduled::SweepRetired => {
+                Ok(sweep_retired::sweep_retired(deps, Utc::now()).await?.swept)
+            }
+            Scheduled::RollupViews => Ok(rollup_views::rollup_views(deps, Utc::now()).await?.days),
+            Scheduled::CheckIntegrity => Ok(check_integrity::check_integrity(
+                deps,
+                check_integrity::BATCH,
+            )
+            .await?
+            .flagged),
         }
     }
 }
@@ -174,8 +208,18 @@ mod tests {
                 Scheduled::UnverifiedAccounts => {
                     assert_eq!((next[1] - next[0]).num_hours(), 12);
                 }
-                Scheduled::VacuumJobQueues => {
+                Scheduled::VacuumJobQueues
+                | Scheduled::PurgeDeletedPosts
+                | Scheduled::SweepRetired => {
                     assert_eq!((next[1] - next[0]).num_hours(), 1);
+                }
+                Scheduled::RollupViews => {
+                    assert!(next.iter().all(|t| t.hour() == 0 && t.minute() == 15));
+                    assert_eq!((next[1] - next[0]).num_hours(), 24);
+                }
+                Scheduled::CheckIntegrity => {
+                    assert!(next.iter().all(|t| t.hour() % 6 == 0));
+                    assert_eq!((next[1] - next[0]).num_hours(), 6);
                 }
             }
         }

@@ -222,6 +222,90 @@ pub fn cookie_value(set_cookie: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The password the end-to-end members sign up with.
+pub const MEMBER_PASSWORD: &str = "pixel-art-42";
+
+impl Stack {
+    /// Registers a fresh member, verifies the mailed code and signs in; returns the access token.
+    pub async fn sign_up_member(&self, http: &reqwest::Client) -> String {
+        let email = fresh_email();
+        let resp = http
+            .post(self.api("/v1/auth/register"))
+            .json(&json!({"email": email, "password": MEMBER_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), reqwest::StatusCode::CREATED);
+        let mail = self
+            .wait_for_mail(
+                &email,
+                "Your Makapix verification code",
+                Duration::from_secs(30),
+            )
+            .await;
+        let code = six_digit_code(&mail.text).expect("a 6-digit code");
+        let resp = http
+            .post(self.api("/v1/auth/email-otp/verify"))
+            .json(&json!({"email": email, "code": code}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), reqwest::StatusCode::OK);
+        self.sign_in(http, &email, MEMBER_PASSWORD).await
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn sign_in(&self, http: &reqwest::Client, email: &str, password: &str) -> String {
+        let resp = http
+            .post(self.api("/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), reqwest::StatusCode::OK, "sign-in of {email}");
+        let body: Value = resp.json().await.unwrap();
+        body["token"].as_str().expect("token").to_string()
+    }
+}
+
+/// A `multipart/form-data` body with one file field and text fields; returns (content type, body).
+pub fn multipart(file: (&str, &str, &[u8]), fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = format!("e2e{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    let (name, filename, bytes) = file;
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A 32x32 animated GIF of three frames (delays 100/200/300 ms), different on every call.
+pub fn animated_gif() -> Vec<u8> {
+    let salt = uuid::Uuid::new_v4().as_bytes()[0];
+    let palette = [0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255, salt, salt, salt];
+    let mut out = Vec::new();
+    {
+        let mut enc = gif::Encoder::new(&mut out, 32, 32, &palette).expect("gif encoder");
+        enc.set_repeat(gif::Repeat::Infinite).expect("repeat");
+        for (i, delay) in [10u16, 20, 30].into_iter().enumerate() {
+            let pixels: Vec<u8> = (0..32 * 32).map(|p| ((p / 32 + i) % 5) as u8).collect();
+            let mut frame = gif::Frame::from_indexed_pixels(32, 32, pixels, None);
+            frame.delay = delay;
+            enc.write_frame(&frame).expect("frame");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

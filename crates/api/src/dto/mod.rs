@@ -1,4 +1,5 @@
 //! Response and request shapes shared by several handlers (exported through OpenAPI).
 pub mod auth;
+pub mod playlist;
 pub mod post;
 pub mod user;

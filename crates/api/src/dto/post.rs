@@ -95,6 +95,19 @@ pub fn art_url(vault_base: &str, key: &Uuid, native_format: &str) -> String {
 }
 
 impl Post {
+    /// The flags visibility depends on, so cached posts can be checked without the row.
+    pub fn flags(&self) -> domain::visibility::PostFlags {
+        domain::visibility::PostFlags {
+            owner_id: self.owner_id,
+            visible: self.visible,
+            hidden_by_user: self.hidden_by_user,
+            hidden_by_mod: self.hidden_by_mod,
+            non_conformant: self.non_conformant,
+            public_visibility: self.public_visibility,
+            deleted_by_user: self.deleted_by_user,
+        }
+    }
+
     pub fn from_view(v: PostView, vault_base: &str) -> Self {
         let p = v.post;
         Self {

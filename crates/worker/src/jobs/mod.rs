@@ -12,9 +12,13 @@ use apalis_redis::RedisStorage;
 
 use crate::Deps;
 
+pub mod check_integrity;
 pub mod purge_account;
+pub mod purge_deleted_posts;
 pub mod render_artwork;
+pub mod rollup_views;
 pub mod send_email;
+pub mod sweep_retired;
 
 /// How often an idle consumer looks for new work; the Redis backend does not push.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);

@@ -108,6 +108,16 @@ pub async fn render(deps: &Deps, job: &RenderArtwork) -> Result<Rendered, Render
         db::posts::upsert_file(&mut tx, job.post_id, format, data.len() as i64, false).await?;
     }
     tx.commit().await.map_err(db::DbError::from)?;
+    // Permalinks and listings cached before now list only the native file; the files are
+    // already recorded, so a Redis hiccup only delays the new list until the cache TTL.
+    for family in [
+        kv::cache::post_family(job.post_id),
+        kv::cache::FEEDS.to_string(),
+    ] {
+        if let Err(e) = deps.kv.bump_generation(&family).await {
+            tracing::warn!(post_id = job.post_id, error = %e, "cache invalidation failed");
+        }
+    }
     Ok(Rendered::Done {
         files: outputs.len(),
     })

@@ -166,6 +166,132 @@ impl Harness {
     }
 }
 
+impl Harness {
+    /// Inserts a live, approved artwork post with `png` as its native file in the vault and
+    /// the file's SHA-256 as `hash`, as an upload leaves it.
+    pub async fn create_artwork(&self, owner_id: i32, png: &[u8]) -> (i64, uuid::Uuid) {
+        use sha2::Digest;
+        let key = uuid::Uuid::new_v4();
+        let id: i64 = sqlx::query_scalar(
+            "insert into posts (public_sqid, owner_id, title, storage_key, storage_shard,
+                                native_format, width, height, hash, public_visibility)
+             values ($1, $2, 't', $3, $4, 'png', 32, 32, $5, true) returning id",
+        )
+        .bind(format!("s{}", key.simple()))
+        .bind(owner_id)
+        .bind(key)
+        .bind(vault::shard(&key))
+        .bind(hex::encode(sha2::Sha256::digest(png)))
+        .fetch_one(&self.deps.pool)
+        .await
+        .unwrap();
+        self.deps
+            .vault
+            .write(vault::Area::Artwork, &key, vault::Ext::Png, png)
+            .await
+            .unwrap();
+        (id, key)
+    }
+
+    pub async fn soft_delete(&self, post_id: i64, at: chrono::DateTime<chrono::Utc>) {
+        sqlx::query(
+            "update posts set deleted_by_user = true, deleted_by_user_date = $2 where id = $1",
+        )
+        .bind(post_id)
+        .bind(at)
+        .execute(&self.deps.pool)
+        .await
+        .unwrap();
+    }
+
+    pub async fn insert_view_event(&self, e: &ViewEvent) {
+        sqlx::query(
+            "insert into view_events (post_id, viewer_user_id, viewer_ip_hash, view_type,
+                                      device, country, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(e.post)
+        .bind(e.user)
+        .bind(&e.ip)
+        .bind(e.kind)
+        .bind(e.device)
+        .bind(e.country)
+        .bind(e.at)
+        .execute(&self.deps.pool)
+        .await
+        .unwrap();
+    }
+}
+
+/// A 32×32 PNG whose colour (and so hash) depends on `seed`.
+pub fn png(seed: u8) -> Vec<u8> {
+    let img = image::RgbaImage::from_pixel(32, 32, image::Rgba([seed, 2, 3, 255]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A raw `view_events` row, built up field by field.
+#[derive(Debug, Clone)]
+pub struct ViewEvent {
+    pub post: i64,
+    pub kind: &'static str,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub user: Option<i32>,
+    pub ip: Option<String>,
+    pub device: Option<&'static str>,
+    pub country: Option<&'static str>,
+}
+
+impl ViewEvent {
+    pub fn view(post: i64, at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            post,
+            kind: "view",
+            at,
+            user: None,
+            ip: None,
+            device: None,
+            country: None,
+        }
+    }
+
+    pub fn impression(post: i64, at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            kind: "impression",
+            ..Self::view(post, at)
+        }
+    }
+
+    pub fn user(self, id: i32) -> Self {
+        Self {
+            user: Some(id),
+            ..self
+        }
+    }
+
+    pub fn ip(self, hash: &str) -> Self {
+        Self {
+            ip: Some(hash.to_string()),
+            ..self
+        }
+    }
+
+    pub fn device(self, device: &'static str) -> Self {
+        Self {
+            device: Some(device),
+            ..self
+        }
+    }
+
+    pub fn country(self, country: &'static str) -> Self {
+        Self {
+            country: Some(country),
+            ..self
+        }
+    }
+}
+
 fn parse(raw: &[u8]) -> Mail {
     let msg = mail_parser::MessageParser::default().parse(raw).unwrap();
     Mail {

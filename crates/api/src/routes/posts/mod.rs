@@ -1,7 +1,23 @@
 //! Posts: upload, permalink and (later) the listing, moderation and file routes.
+pub mod approve_public;
+pub mod delete_permanent;
+pub mod delete_post;
+pub mod demote;
+pub mod download;
+pub mod edits;
 pub mod form;
 pub mod get_post;
+pub mod hide_post;
+pub mod list_posts;
+pub mod promote;
+pub mod recent;
+pub mod record_view;
+pub mod replace_artwork;
+pub mod revoke_public;
+pub mod set_mod_hashtags;
 pub mod store;
+pub mod unhide_post;
+pub mod update_post;
 pub mod upload;
 
 use db::posts::PostRow;

@@ -26,7 +26,7 @@ pub fn ext_of(format: &str) -> Ext {
     }
 }
 
-fn as_i32(n: u32) -> i32 {
+pub(super) fn as_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 

@@ -4,6 +4,8 @@
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::Json;
+use db::users::UserRow;
+use media::Inspection;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -21,7 +23,7 @@ pub struct UploadResponse {
     pub message: String,
 }
 
-fn duplicate(post_id: i64, sqid: &str) -> ApiError {
+pub(super) fn duplicate(post_id: i64, sqid: &str) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
         "artwork_duplicate",
@@ -32,6 +34,46 @@ fn duplicate(post_id: i64, sqid: &str) -> ApiError {
 
 fn megabytes(b: i64) -> f64 {
     b as f64 / (1024.0 * 1024.0)
+}
+
+/// 413 when storing `extra` more bytes would take the member over their storage quota
+/// (replace-artwork passes the size difference against the current file).
+pub(super) async fn check_quota(state: &AppState, user: &UserRow, extra: i64) -> ApiResult<()> {
+    let used = db::post_views::storage_used(&state.db, user.id).await?;
+    let limit = domain::limits::storage_limit_bytes(user.reputation);
+    if used + extra > limit {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            format!(
+                "Storage quota exceeded. Used: {:.1}MB / {:.0}MB",
+                megabytes(used),
+                megabytes(limit)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Runs the artwork inspection off the async runtime: 413 for an oversized file, 400 for any
+/// other refusal. Hands the bytes back for storing.
+pub(super) async fn inspect(filename: String, bytes: Vec<u8>) -> ApiResult<(Inspection, Vec<u8>)> {
+    let (insp, bytes) =
+        tokio::task::spawn_blocking(move || (media::inspect(&filename, &bytes), bytes))
+            .await
+            .map_err(ApiError::internal)?;
+    let insp = insp.map_err(|e| {
+        if e.is_too_large() {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                e.to_string(),
+            )
+        } else {
+            ApiError::bad_request(e.to_string())
+        }
+    })?;
+    Ok((insp, bytes))
 }
 
 #[utoipa::path(post, path = "/v1/post/upload", tag = "posts", security(("bearer" = [])),
@@ -78,34 +120,8 @@ pub async fn upload(
         ));
     }
 
-    let used = db::post_views::storage_used(&state.db, user.id).await?;
-    let limit = domain::limits::storage_limit_bytes(user.reputation);
-    if used + bytes.len() as i64 > limit {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "file_too_large",
-            format!(
-                "Storage quota exceeded. Used: {:.1}MB / {:.0}MB",
-                megabytes(used),
-                megabytes(limit)
-            ),
-        ));
-    }
-    let (insp, bytes) =
-        tokio::task::spawn_blocking(move || (media::inspect(&filename, &bytes), bytes))
-            .await
-            .map_err(ApiError::internal)?;
-    let insp = insp.map_err(|e| {
-        if e.is_too_large() {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "file_too_large",
-                e.to_string(),
-            )
-        } else {
-            ApiError::bad_request(e.to_string())
-        }
-    })?;
+    check_quota(&state, &user, bytes.len() as i64).await?;
+    let (insp, bytes) = inspect(filename, bytes).await?;
     let license_id = match f
         .license_id
         .as_deref()
@@ -145,6 +161,8 @@ pub async fn upload(
         },
     )
     .await?;
+    // Profile lists show pending posts too, so every upload changes some listing.
+    crate::cache::post_changed(&state, post_id).await;
     // The post is saved either way; a failed enqueue only delays its renditions.
     if let Err(e) = state
         .queues
