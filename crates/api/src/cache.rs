@@ -20,3 +20,12 @@ pub async fn feeds_changed(state: &AppState) {
         tracing::warn!(error = %e, "feed cache invalidation failed");
     }
 }
+
+/// Call after a change that alters a post's counters (reactions, comments) but not what any
+/// listing contains: the permalink refreshes at once, listings catch up within their TTL, so
+/// a busy post does not keep emptying every feed cache.
+pub async fn post_counters_changed(state: &AppState, post_id: i64) {
+    if let Err(e) = state.kv.bump_generation(&post_family(post_id)).await {
+        tracing::warn!(error = %e, post_id, "post cache invalidation failed");
+    }
+}

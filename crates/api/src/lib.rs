@@ -8,6 +8,7 @@ pub mod extract;
 pub mod limits;
 pub mod listing;
 pub mod middleware;
+pub mod notify;
 pub mod openapi;
 pub mod router;
 pub mod routes;

@@ -6,6 +6,7 @@ pub mod error;
 pub mod hashtags;
 pub mod identities;
 pub mod maintenance;
+pub mod notifications;
 pub mod one_time;
 pub mod playlists;
 pub mod post_artwork;

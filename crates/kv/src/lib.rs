@@ -1,6 +1,7 @@
 //! Redis access: one connection manager, every key under a deployment prefix, and the
 //! atomic fixed-window rate limiter used by the API.
 pub mod cache;
+pub mod pubsub;
 pub mod rate_limit;
 
 pub use rate_limit::{Decision, Limit};

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::edits::{audit, begin, commit, lock_live_post, post_id, require_moderator};
 use crate::error::ApiResult;
 use crate::extract::AuthUser;
+use crate::notify::{notify, Kind, Notice};
 use crate::state::AppState;
 
 /// Answer of both approve-public routes.
@@ -32,12 +33,13 @@ pub async fn approve_public(
     require_moderator(&actor)?;
     let id = post_id(&id)?;
     let mut tx = begin(&state).await?;
-    lock_live_post(&mut tx, id).await?;
+    let post = lock_live_post(&mut tx, id).await?;
     db::post_edits::set_public_visibility(&mut tx, id, true).await?;
     audit(&mut tx, &actor, "approve_public", id, None, None).await?;
-    // why: `post_approved` is the social layer's to send (issue 4); no notifications table yet.
     commit(tx).await?;
     crate::cache::post_changed(&state, id).await;
+    let notice = Notice::new(post.owner_id, Kind::PostApproved, Some(&actor)).post(id);
+    notify(&state, notice).await;
     Ok((
         StatusCode::CREATED,
         Json(PublicVisibility {

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::edits::{audit, begin, commit, lock_live_post, post_id, require_moderator};
 use crate::error::ApiResult;
 use crate::extract::{AuthUser, ValidJson};
+use crate::notify::{notify, Kind, Notice};
 use crate::state::AppState;
 
 /// The closed set of promotion categories; anything else is a 422.
@@ -65,7 +66,7 @@ pub async fn promote(
     require_moderator(&actor)?;
     let id = post_id(&id)?;
     let mut tx = begin(&state).await?;
-    lock_live_post(&mut tx, id).await?;
+    let post = lock_live_post(&mut tx, id).await?;
     db::post_edits::set_promotion(&mut tx, id, Some(body.category.as_str())).await?;
     let note = match &body.note {
         Some(n) => format!("{}: {n}", body.category.as_str()),
@@ -73,9 +74,10 @@ pub async fn promote(
     };
     let reason = body.reason_code.as_deref();
     audit(&mut tx, &actor, "promote_post", id, reason, Some(&note)).await?;
-    // why: `post_promoted` is the social layer's to send (issue 4); no notifications table yet.
     commit(tx).await?;
     crate::cache::post_changed(&state, id).await;
+    let notice = Notice::new(post.owner_id, Kind::PostPromoted, Some(&actor)).post(id);
+    notify(&state, notice).await;
     Ok((
         StatusCode::CREATED,
         Json(Promoted {

@@ -11,6 +11,7 @@ use super::post_not_found;
 use crate::dto::post::Post;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ValidJson};
+use crate::notify::{notify, Kind, Notice};
 use crate::state::AppState;
 
 pub const MAX_MOD_HASHTAGS: usize = 16;
@@ -87,7 +88,7 @@ pub async fn set_mod_hashtags(
     if !change.is_empty() {
         let note = match &body.note {
             Some(n) => format!("{change} — {n}"),
-            None => change,
+            None => change.clone(),
         };
         let reason = body.reason_code.as_deref();
         audit(
@@ -99,10 +100,15 @@ pub async fn set_mod_hashtags(
             Some(&note),
         )
         .await?;
-        // why: `mod_hashtags_updated` (with this diff) is the social layer's, issue 4.
     }
     commit(tx).await?;
     crate::cache::post_changed(&state, id).await;
+    if !change.is_empty() {
+        let mut notice = Notice::new(post.owner_id, Kind::ModHashtagsUpdated, Some(&actor)).post(id);
+        // The diff ("+#nsfw −#politics") is what the author needs to read.
+        notice.comment_preview = Some(&change);
+        notify(&state, notice).await;
+    }
     full_post(&state, id, &actor).await
 }
 

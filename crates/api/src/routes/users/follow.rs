@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::{begin, blocked, can_view, commit, ensure_not_self, user_by_sqid, Visibility};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::AuthUser;
+use crate::notify::{notify, Kind, Notice};
 use crate::state::AppState;
 
 /// The caller's follow state after the change, with the target's follower count.
@@ -43,9 +44,9 @@ pub async fn follow(
     let created = db::social::follow(&mut tx, actor.id, target.id).await?;
     let follower_count = db::social::follower_count(&mut *tx, target.id).await?;
     commit(tx).await?;
+    // Only a new follow notifies; a repeated POST must not notify again.
     if created {
-        // Hook for the notifications issue: send the `follow` notification to `target` here,
-        // only for a new follow (a repeated POST must not notify again).
+        notify(&state, Notice::new(target.id, Kind::Follow, Some(&actor))).await;
     }
     Ok(Json(FollowState {
         following: true,
