@@ -10,6 +10,7 @@ pub mod listing;
 pub mod middleware;
 pub mod notify;
 pub mod openapi;
+pub mod realtime;
 pub mod router;
 pub mod routes;
 pub mod seed;
@@ -22,6 +23,7 @@ pub use state::AppState;
 /// Serves the api until the process is told to stop.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let bind = state.config.api_bind;
+    let hub = state.realtime.clone();
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!(%bind, "api listening");
@@ -29,7 +31,12 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    // Live streams would hold the shutdown for minutes; ending them sends clients `timeout`,
+    // and they reconnect to another instance at once.
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        hub.close_all();
+    })
     .await?;
     Ok(())
 }

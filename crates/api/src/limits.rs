@@ -16,3 +16,11 @@ pub const AVATAR: Limit = Limit::new("avatar", 20, 3600);
 pub const REFRESH: Limit = Limit::new("refresh", 120, 300);
 pub const HANDLE_CHECK: Limit = Limit::new("handle_check", 120, 60);
 pub const OAUTH: Limit = Limit::new("oauth", 30, 300);
+/// Per user, or per address hash for guests.
+pub const COMMENT: Limit = Limit::new("comment", 30, 300);
+/// Per user; liking and unliking share the bucket.
+pub const COMMENT_LIKE: Limit = Limit::new("comment_like", 120, 300);
+/// Reports (http-api.md §1.7): signed-in reporters per user, anonymous ones per address.
+pub const REPORT_USER: Limit = Limit::new("report:user", 10, 3600);
+pub const REPORT_IP_HOUR: Limit = Limit::new("report:ip", 5, 3600);
+pub const REPORT_IP_DAY: Limit = Limit::new("report:ip:day", 20, 86_400);

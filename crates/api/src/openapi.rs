@@ -12,7 +12,16 @@ use utoipa::{Modify, OpenApi};
         (name = "system", description = "Health and public configuration"),
         (name = "auth", description = "Accounts and sessions"),
         (name = "users", description = "Profiles, follows and blocks"),
-        (name = "posts", description = "Artwork upload and permalinks"),
+        (name = "posts", description = "Artwork: upload, listings, edits, files, views"),
+        (name = "feeds", description = "Promoted, following and hashtag feeds"),
+        (name = "playlists", description = "Ordered lists of posts"),
+        (name = "hashtags", description = "The hashtag directory"),
+        (name = "search", description = "Users, posts and playlists by similarity"),
+        (name = "reactions", description = "Emoji reactions on posts"),
+        (name = "comments", description = "Comments, replies and likes"),
+        (name = "notifications", description = "Social notifications and live delivery"),
+        (name = "reports", description = "Reports of users, posts and comments"),
+        (name = "admin", description = "Moderation"),
     )
 )]
 pub struct ApiDoc;

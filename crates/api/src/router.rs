@@ -92,6 +92,40 @@ fn api_routes() -> OpenApiRouter<AppState> {
             UPLOAD_BODY_LIMIT,
         ))
         .routes(routes!(posts::record_view::record_view))
+        // reactions and comments
+        .routes(routes!(
+            crate::routes::reactions::add_reaction::add_reaction
+        ))
+        .routes(routes!(
+            crate::routes::reactions::remove_reaction::remove_reaction
+        ))
+        .routes(routes!(
+            crate::routes::reactions::get_reactions::get_reactions
+        ))
+        .routes(routes!(
+            crate::routes::reactions::reaction_users::reaction_users
+        ))
+        .routes(routes!(crate::routes::reactions::widget_data::widget_data))
+        .routes(routes!(
+            crate::routes::comments::list_comments::list_comments
+        ))
+        .routes(routes!(
+            crate::routes::comments::create_comment::create_comment
+        ))
+        .routes(routes!(
+            crate::routes::comments::update_comment::update_comment
+        ))
+        .routes(routes!(
+            crate::routes::comments::delete_comment::delete_comment
+        ))
+        .routes(routes!(crate::routes::comments::like_comment::like_comment))
+        .routes(routes!(
+            crate::routes::comments::unlike_comment::unlike_comment
+        ))
+        .routes(routes!(crate::routes::comments::hide_comment::hide_comment))
+        .routes(routes!(
+            crate::routes::comments::unhide_comment::unhide_comment
+        ))
         // playlists, hashtags, search
         .routes(routes!(
             crate::routes::playlists::list_playlists::list_playlists
@@ -112,6 +146,65 @@ fn api_routes() -> OpenApiRouter<AppState> {
             crate::routes::hashtags::list_hashtags::list_hashtags
         ))
         .routes(routes!(crate::routes::search::search_all::search_all))
+        // notifications and live delivery
+        .routes(routes!(
+            crate::routes::notifications::list_notifications::list_notifications
+        ))
+        .route(
+            "/v1/social-notifications",
+            get(crate::routes::notifications::list_notifications::list_notifications),
+        )
+        .routes(routes!(
+            crate::routes::notifications::unread_count::unread_count
+        ))
+        .routes(routes!(crate::routes::notifications::mark_read::mark_read))
+        .routes(routes!(
+            crate::routes::notifications::mark_all_read::mark_all_read
+        ))
+        .routes(routes!(
+            crate::routes::notifications::delete_notification::delete_notification
+        ))
+        .routes(routes!(
+            crate::routes::realtime::stream_notifications::stream_notifications
+        ))
+        // users: highlights and reacted posts
+        .routes(routes!(crate::routes::users::highlights::highlights))
+        .routes(routes!(crate::routes::users::add_highlight::add_highlight))
+        .routes(routes!(
+            crate::routes::users::remove_highlight::remove_highlight
+        ))
+        .routes(routes!(
+            crate::routes::users::reorder_highlights::reorder_highlights
+        ))
+        .routes(routes!(crate::routes::users::reacted_posts::reacted_posts))
+        // reports and admin
+        .routes(routes!(
+            crate::routes::reports::create_report::create_report
+        ))
+        .routes(routes!(crate::routes::reports::list_reports::list_reports))
+        .routes(routes!(
+            crate::routes::reports::update_report::update_report
+        ))
+        .routes(routes!(
+            crate::routes::admin::pending_approval::pending_approval
+        ))
+        .routes(routes!(crate::routes::admin::ban_user::ban_user))
+        .routes(routes!(crate::routes::admin::unban_user::unban_user))
+        .routes(routes!(crate::routes::admin::hide_user::hide_user))
+        .routes(routes!(crate::routes::admin::unhide_user::unhide_user))
+        .routes(routes!(
+            crate::routes::admin::grant_auto_approval::grant_auto_approval
+        ))
+        .routes(routes!(
+            crate::routes::admin::revoke_auto_approval::revoke_auto_approval
+        ))
+        .routes(routes!(
+            crate::routes::admin::grant_moderator::grant_moderator
+        ))
+        .routes(routes!(
+            crate::routes::admin::revoke_moderator::revoke_moderator
+        ))
+        .routes(routes!(crate::routes::admin::audit_log::audit_log))
         // users (profiles, browse, follows, blocks, avatar, deletion)
         .routes(routes!(crate::routes::users::get_canonical::get_canonical))
         .routes(routes!(crate::routes::users::get_user::get_user))

@@ -25,77 +25,14 @@ const EMOJI: [&str; 6] = ["❤️", "🔥", "👍", "😂", "😮", "🎨"];
 const CATEGORIES: [&str; 4] = ["frontpage", "editor-pick", "weekly-pack", "daily's-best"];
 const SQUARES: [i32; 4] = [128, 160, 192, 256];
 const MAX_REACTIONS_PER_POST: usize = 20;
-/// In popularity order: tag i is drawn with weight 1/(i+1), like real tag use.
-const TAGS: [&str; 50] = [
-    "pixelart",
-    "animation",
-    "landscape",
-    "character",
-    "fanart",
-    "retro",
-    "8bit",
-    "16bit",
-    "sprite",
-    "tileset",
-    "portrait",
-    "nature",
-    "space",
-    "cyberpunk",
-    "fantasy",
-    "scifi",
-    "cat",
-    "dog",
-    "food",
-    "city",
-    "night",
-    "ocean",
-    "forest",
-    "mountain",
-    "winter",
-    "summer",
-    "autumn",
-    "spring",
-    "robot",
-    "dragon",
-    "knight",
-    "wizard",
-    "monster",
-    "cute",
-    "dark",
-    "neon",
-    "isometric",
-    "icon",
-    "emoji",
-    "abstract",
-    "pattern",
-    "loop",
-    "game",
-    "rpg",
-    "platformer",
-    "dithering",
-    "monochrome",
-    "gameboy",
-    "nes",
-    "challenge",
-];
-const ADJECTIVES: [&str; 12] = [
-    "Quiet", "Mossy", "Electric", "Tiny", "Golden", "Frozen", "Sleepy", "Crimson", "Lost",
-    "Hidden", "Neon", "Ancient",
-];
-const NOUNS: [&str; 12] = [
-    "Castle",
-    "Harbor",
-    "Fox",
-    "Lighthouse",
-    "Garden",
-    "Robot",
-    "Comet",
-    "Forest",
-    "Village",
-    "Dragon",
-    "Cafe",
-    "Meadow",
-];
+/// Fifty tags in popularity order: tag i is drawn with weight 1/(i+1), like real tag use.
+const TAGS: &str = "pixelart animation landscape character fanart retro 8bit 16bit sprite \
+    tileset portrait nature space cyberpunk fantasy scifi cat dog food city night ocean forest \
+    mountain winter summer autumn spring robot dragon knight wizard monster cute dark neon \
+    isometric icon emoji abstract pattern loop game rpg platformer dithering monochrome gameboy \
+    nes challenge";
+const ADJECTIVES: &str = "Quiet Mossy Electric Tiny Golden Frozen Sleepy Crimson Lost Hidden Neon";
+const NOUNS: &str = "Castle Harbor Fox Lighthouse Garden Robot Comet Forest Village Dragon Cafe";
 const DESCRIPTIONS: [&str; 4] = [
     "Made in an evening with a 16-colour palette.",
     "Practising dithering and limited palettes.",
@@ -329,7 +266,10 @@ fn gen_posts(
     now: DateTime<Utc>,
 ) -> PostColumns {
     let formats = WeightedIndex::new(FORMATS.iter().map(|f| f.1)).ok();
-    let tags = WeightedIndex::new((1..=TAGS.len()).map(|i| 1.0 / i as f64)).ok();
+    let vocabulary: Vec<&str> = TAGS.split_whitespace().collect();
+    let adjectives: Vec<&str> = ADJECTIVES.split_whitespace().collect();
+    let nouns: Vec<&str> = NOUNS.split_whitespace().collect();
+    let tags = WeightedIndex::new((1..=vocabulary.len()).map(|i| 1.0 / i as f64)).ok();
     let mut p = PostColumns::default();
     for &id in ids {
         let format = formats.as_ref().map_or("png", |d| FORMATS[d.sample(rng)].0);
@@ -347,7 +287,7 @@ fn gen_posts(
         let want = rng.gen_range(0..=5);
         if let Some(d) = &tags {
             while post_tags.len() < want {
-                let t = TAGS[d.sample(rng)];
+                let t = vocabulary[d.sample(rng)];
                 if !post_tags.contains(&t) {
                     post_tags.push(t);
                 }
@@ -357,8 +297,8 @@ fn gen_posts(
         let key = Uuid::new_v4();
         let mut hash = [0u8; 32];
         rng.fill_bytes(&mut hash);
-        let adjective = ADJECTIVES[rng.gen_range(0..ADJECTIVES.len())];
-        let noun = NOUNS[rng.gen_range(0..NOUNS.len())];
+        let adjective = adjectives.choose(rng).copied().unwrap_or("Tiny");
+        let noun = nouns.choose(rng).copied().unwrap_or("Sprite");
 
         p.id.push(id);
         p.public_sqid.push(sqids.encode(id));
@@ -441,4 +381,20 @@ fn gen_reactions(
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tag_vocabulary_has_fifty_valid_distinct_unmonitored_tags() {
+        let tags: Vec<&str> = TAGS.split_whitespace().collect();
+        assert_eq!(tags.len(), 50);
+        let normalised = domain::hashtags::normalize(tags.iter().copied(), 64);
+        assert_eq!(
+            normalised.ok(),
+            Some(tags.iter().map(|t| t.to_string()).collect())
+        );
+    }
 }

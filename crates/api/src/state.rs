@@ -26,6 +26,9 @@ pub struct AppState {
     /// Rendered anonymous listings and permalinks (see `listing::hot`).
     pub hot: HotCache,
     pub hot_posts: HotCache,
+    pub generations: hot::GenerationMirror,
+    /// Live notification delivery: this process's one Redis subscription (see `realtime`).
+    pub realtime: crate::realtime::Hub,
 }
 
 impl AppState {
@@ -43,6 +46,8 @@ impl AppState {
             .timeout(std::time::Duration::from_secs(10))
             .user_agent("makapix-club")
             .build()?;
+        let realtime =
+            crate::realtime::Hub::new(config.redis_url.expose(), kv.key(kv::pubsub::NOTIFICATIONS));
         Ok(Self {
             config: Arc::new(config),
             db,
@@ -55,6 +60,8 @@ impl AppState {
             started: Instant::now(),
             hot: HotCache::new(hot::LISTING_ENTRIES),
             hot_posts: HotCache::new(hot::POST_ENTRIES),
+            generations: hot::GenerationMirror::default(),
+            realtime,
         })
     }
 }

@@ -2,10 +2,13 @@
 //! compile time against the migrations (`.sqlx/` holds the offline data).
 pub mod audit;
 pub mod bench_seed;
+pub mod comments;
 pub mod error;
 pub mod hashtags;
+pub mod highlights;
 pub mod identities;
 pub mod maintenance;
+pub mod moderation;
 pub mod notifications;
 pub mod one_time;
 pub mod playlists;
@@ -14,8 +17,11 @@ pub mod post_edits;
 pub mod post_list;
 pub mod post_views;
 pub mod posts;
+pub mod profile_stats;
+pub mod reacted_posts;
 pub mod reactions;
 pub mod refresh;
+pub mod reports;
 pub mod search;
 pub mod social;
 pub mod user_views;

@@ -24,6 +24,16 @@ pub enum EmailKind {
     ResetOtp {
         code: String,
     },
+    /// A new report, for the moderation inbox (`MODERATION_ALERT_EMAIL`); the api sends at
+    /// most one per target per 6 hours.
+    ReportAlert {
+        target_type: String,
+        target_id: String,
+        reason_code: String,
+        notes: Option<String>,
+        /// None for an anonymous report.
+        reporter_handle: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

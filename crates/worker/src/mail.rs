@@ -1,6 +1,7 @@
 //! The account emails: plain-text rendering (subjects and validity as the original sends them)
 //! and delivery over SMTP. Links, codes and generated passwords only ever travel in the message
 //! body; nothing here logs them.
+use std::borrow::Cow;
 use std::time::Duration;
 
 use config::{SmtpConfig, SmtpTls};
@@ -14,6 +15,8 @@ pub const VERIFY_LINK_SUBJECT: &str = "Verify your Makapix Club email";
 pub const VERIFY_OTP_SUBJECT: &str = "Your Makapix verification code";
 pub const RESET_LINK_SUBJECT: &str = "Reset your Makapix Club password";
 pub const RESET_OTP_SUBJECT: &str = "Your Makapix password reset code";
+/// Followed by `{type} {id}: {reason}`.
+pub const REPORT_ALERT_SUBJECT_PREFIX: &str = "[MPX report]";
 
 /// Bounds one SMTP conversation so a stuck server turns into a retry, not a hung job.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -21,7 +24,8 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 /// A rendered email, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
-    pub subject: &'static str,
+    /// Fixed for account mail; the report alert names its target.
+    pub subject: Cow<'static, str>,
     pub text: String,
 }
 
@@ -32,6 +36,7 @@ pub fn kind_label(email: &EmailKind) -> &'static str {
         EmailKind::VerifyOtp { .. } => "verify_otp",
         EmailKind::ResetLink { .. } => "reset_link",
         EmailKind::ResetOtp { .. } => "reset_otp",
+        EmailKind::ReportAlert { .. } => "report_alert",
     }
 }
 
@@ -59,12 +64,12 @@ pub fn render(handle: &str, email: &EmailKind) -> Rendered {
             text.push_str("If you did not sign up for Makapix Club, you can ignore this email.\n\n");
             text.push_str(SIGNATURE);
             Rendered {
-                subject: VERIFY_LINK_SUBJECT,
+                subject: VERIFY_LINK_SUBJECT.into(),
                 text,
             }
         }
         EmailKind::VerifyOtp { code } => Rendered {
-            subject: VERIFY_OTP_SUBJECT,
+            subject: VERIFY_OTP_SUBJECT.into(),
             text: format!(
                 "Hi {handle},\n\n\
                  Your Makapix Club verification code is:\n\n\
@@ -74,7 +79,7 @@ pub fn render(handle: &str, email: &EmailKind) -> Rendered {
             ),
         },
         EmailKind::ResetLink { url } => Rendered {
-            subject: RESET_LINK_SUBJECT,
+            subject: RESET_LINK_SUBJECT.into(),
             text: format!(
                 "Hi {handle},\n\n\
                  Someone asked to reset the password of your Makapix Club account. To choose a new \
@@ -86,7 +91,7 @@ pub fn render(handle: &str, email: &EmailKind) -> Rendered {
             ),
         },
         EmailKind::ResetOtp { code } => Rendered {
-            subject: RESET_OTP_SUBJECT,
+            subject: RESET_OTP_SUBJECT.into(),
             text: format!(
                 "Hi {handle},\n\n\
                  Your Makapix Club password reset code is:\n\n\
@@ -94,6 +99,27 @@ pub fn render(handle: &str, email: &EmailKind) -> Rendered {
                  The code is valid for 10 minutes. If you did not ask for a reset, you can ignore \
                  this email; your password stays the same.\n\n\
                  {SIGNATURE}"
+            ),
+        },
+        EmailKind::ReportAlert {
+            target_type,
+            target_id,
+            reason_code,
+            notes,
+            reporter_handle,
+        } => Rendered {
+            subject: format!("{REPORT_ALERT_SUBJECT_PREFIX} {target_type} {target_id}: {reason_code}")
+                .into(),
+            text: format!(
+                "A new report needs review.\n\n\
+                 Target: {target_type} {target_id}\n\
+                 Reason: {reason_code}\n\
+                 Reporter: {}\n\n\
+                 Notes:\n{}\n\n\
+                 Further reports on this target within 6 hours are not mailed.\n\n\
+                 {SIGNATURE}",
+                reporter_handle.as_deref().unwrap_or("anonymous"),
+                notes.as_deref().unwrap_or("(none)"),
             ),
         },
     }
@@ -163,7 +189,7 @@ impl Mailer {
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject)
+            .subject(mail.subject.clone())
             .header(ContentType::TEXT_PLAIN)
             .body(mail.text.clone())?;
         self.transport.send(message).await?;
@@ -251,6 +277,23 @@ mod tests {
         );
         assert!(r.text.contains("http://x/reset-password?token=zz"));
         assert!(r.text.contains("1 hour"));
+    }
+
+    #[test]
+    fn report_alert_names_target_and_reason() {
+        let r = render(
+            "moderators",
+            &EmailKind::ReportAlert {
+                target_type: "post".into(),
+                target_id: "42".into(),
+                reason_code: "spam".into(),
+                notes: Some("buy now".into()),
+                reporter_handle: None,
+            },
+        );
+        assert_eq!(r.subject, "[MPX report] post 42: spam");
+        assert!(r.text.contains("buy now"));
+        assert!(r.text.contains("anonymous"));
     }
 
     #[test]

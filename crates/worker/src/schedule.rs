@@ -9,6 +9,8 @@ use apalis_core::error::WorkerError;
 use apalis_cron::{CronScheduler, Tick};
 use chrono::{DateTime, Utc};
 
+use crate::jobs::cleanup_notifications;
+use crate::jobs::clear_report_ips;
 use crate::jobs::purge_account::{self, Purged};
 use crate::jobs::{
     catch_panic, check_integrity, purge_deleted_posts, rollup_views, sweep_retired, worker_name,
@@ -29,10 +31,12 @@ pub enum Scheduled {
     SweepRetired,
     RollupViews,
     CheckIntegrity,
+    ClearReportIps,
+    CleanupNotifications,
 }
 
 impl Scheduled {
-    pub const ALL: [Scheduled; 7] = [
+    pub const ALL: [Scheduled; 9] = [
         Scheduled::ExpiredAuthTokens,
         Scheduled::UnverifiedAccounts,
         Scheduled::VacuumJobQueues,
@@ -40,6 +44,8 @@ impl Scheduled {
         Scheduled::SweepRetired,
         Scheduled::RollupViews,
         Scheduled::CheckIntegrity,
+        Scheduled::ClearReportIps,
+        Scheduled::CleanupNotifications,
     ];
 
     pub fn name(self) -> &'static str {
@@ -51,6 +57,8 @@ impl Scheduled {
             Scheduled::SweepRetired => sweep_retired::NAME,
             Scheduled::RollupViews => rollup_views::NAME,
             Scheduled::CheckIntegrity => check_integrity::NAME,
+            Scheduled::ClearReportIps => clear_report_ips::NAME,
+            Scheduled::CleanupNotifications => cleanup_notifications::NAME,
         }
     }
 
@@ -64,6 +72,8 @@ impl Scheduled {
             Scheduled::SweepRetired => "0 35 * * * *",
             Scheduled::RollupViews => "0 15 0 * * *",
             Scheduled::CheckIntegrity => "0 45 */6 * * *",
+            Scheduled::ClearReportIps => "0 15 4 * * *",
+            Scheduled::CleanupNotifications => "0 45 4 * * *",
         }
     }
 
@@ -89,6 +99,10 @@ impl Scheduled {
             )
             .await?
             .flagged),
+            Scheduled::ClearReportIps => clear_report_ips::clear_report_ips(deps, Utc::now()).await,
+            Scheduled::CleanupNotifications => {
+                cleanup_notifications::cleanup_notifications(deps, Utc::now()).await
+            }
         }
     }
 }
@@ -220,6 +234,14 @@ mod tests {
                 Scheduled::CheckIntegrity => {
                     assert!(next.iter().all(|t| t.hour() % 6 == 0));
                     assert_eq!((next[1] - next[0]).num_hours(), 6);
+                }
+                Scheduled::ClearReportIps => {
+                    assert!(next.iter().all(|t| t.hour() == 4 && t.minute() == 15));
+                    assert_eq!((next[1] - next[0]).num_hours(), 24);
+                }
+                Scheduled::CleanupNotifications => {
+                    assert!(next.iter().all(|t| t.hour() == 4 && t.minute() == 45));
+                    assert_eq!((next[1] - next[0]).num_hours(), 24);
                 }
             }
         }

@@ -85,3 +85,49 @@ mod tests {
         assert!(c.inner.lock().unwrap().len() <= LISTING_ENTRIES);
     }
 }
+
+/// A per-process copy of recently read cache generations, so the anonymous hot path need not
+/// ask Redis on every request. A bump made by this process is seen at once; one made by another
+/// replica or the worker is seen within [`MIRROR_TTL`]. That bounded delay is the price of
+/// serving popular pages without a network round trip.
+#[derive(Clone, Default)]
+pub struct GenerationMirror {
+    inner: Arc<Mutex<HashMap<String, (u64, Instant)>>>,
+}
+
+pub const MIRROR_TTL: Duration = Duration::from_millis(200);
+const MIRROR_ENTRIES: usize = 8192;
+
+impl GenerationMirror {
+    /// The generation read less than [`MIRROR_TTL`] ago, if any.
+    pub fn get(&self, family: &str) -> Option<u64> {
+        let map = self.inner.lock().ok()?;
+        let (g, at) = map.get(family)?;
+        (at.elapsed() < MIRROR_TTL).then_some(*g)
+    }
+
+    pub fn set(&self, family: &str, generation: u64) {
+        let Ok(mut map) = self.inner.lock() else {
+            return;
+        };
+        if map.len() >= MIRROR_ENTRIES && !map.contains_key(family) {
+            map.clear();
+        }
+        map.insert(family.to_string(), (generation, Instant::now()));
+    }
+}
+
+#[cfg(test)]
+mod mirror_tests {
+    use super::*;
+
+    #[test]
+    fn mirror_forgets_after_its_ttl() {
+        let m = GenerationMirror::default();
+        assert_eq!(m.get("feeds"), None);
+        m.set("feeds", 7);
+        assert_eq!(m.get("feeds"), Some(7));
+        std::thread::sleep(MIRROR_TTL + Duration::from_millis(20));
+        assert_eq!(m.get("feeds"), None);
+    }
+}

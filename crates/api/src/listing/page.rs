@@ -71,10 +71,9 @@ pub async fn shared(
         return personal(state, viewer, page, fields).await;
     }
     let key = cache_key(name, scope, q);
-    let generation = if viewer.is_none() {
-        state.kv.generation(FEEDS).await.ok()
-    } else {
-        None
+    let generation = match viewer {
+        None => crate::cache::generation(state, FEEDS).await,
+        Some(_) => None,
     };
     let hot_key = format!("{key}:{fields:?}");
     if let Some(g) = generation {

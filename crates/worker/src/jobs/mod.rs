@@ -13,6 +13,8 @@ use apalis_redis::RedisStorage;
 use crate::Deps;
 
 pub mod check_integrity;
+pub mod cleanup_notifications;
+pub mod clear_report_ips;
 pub mod purge_account;
 pub mod purge_deleted_posts;
 pub mod render_artwork;

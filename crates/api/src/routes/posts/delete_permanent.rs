@@ -53,6 +53,7 @@ pub async fn delete_permanent(
     db::post_edits::hard_delete(&mut tx, id).await?;
     commit(tx).await?;
     crate::cache::post_changed(&state, id).await;
+    crate::routes::users::profile_stats::stats_changed(&state, post.owner_id).await;
     delete_files(&state, id, &post.storage_key).await;
     Ok(StatusCode::NO_CONTENT)
 }

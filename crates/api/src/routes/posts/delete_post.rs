@@ -30,5 +30,6 @@ pub async fn delete_post(
     }
     commit(tx).await?;
     crate::cache::post_changed(&state, id).await;
+    crate::routes::users::profile_stats::stats_changed(&state, post.owner_id).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -29,7 +29,7 @@ pub async fn get_post(
     let family = post_family(id);
     let hot_key = format!("p:{sqid}");
     let generation = match me {
-        None => state.kv.generation(&family).await.ok(),
+        None => crate::cache::generation(&state, &family).await,
         Some(_) => None,
     };
     if let Some(body) = generation.and_then(|g| state.hot_posts.get(&hot_key, g)) {

@@ -104,7 +104,8 @@ pub async fn set_mod_hashtags(
     commit(tx).await?;
     crate::cache::post_changed(&state, id).await;
     if !change.is_empty() {
-        let mut notice = Notice::new(post.owner_id, Kind::ModHashtagsUpdated, Some(&actor)).post(id);
+        let mut notice =
+            Notice::new(post.owner_id, Kind::ModHashtagsUpdated, Some(&actor)).post(id);
         // The diff ("+#nsfw −#politics") is what the author needs to read.
         notice.comment_preview = Some(&change);
         notify(&state, notice).await;

@@ -163,6 +163,7 @@ pub async fn upload(
     .await?;
     // Profile lists show pending posts too, so every upload changes some listing.
     crate::cache::post_changed(&state, post_id).await;
+    crate::routes::users::profile_stats::stats_changed(&state, user.id).await;
     // The post is saved either way; a failed enqueue only delays its renditions.
     if let Err(e) = state
         .queues

@@ -41,5 +41,8 @@ pub async fn block(
     // Also on a repeat: a follow must never coexist with a block.
     db::social::remove_follows_between(&mut tx, actor.id, target.id).await?;
     commit(tx).await?;
+    // Follows were removed both ways, so both members' follower counts may have moved.
+    super::profile_stats::stats_changed(&state, actor.id).await;
+    super::profile_stats::stats_changed(&state, target.id).await;
     Ok(StatusCode::NO_CONTENT)
 }

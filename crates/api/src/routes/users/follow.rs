@@ -44,6 +44,9 @@ pub async fn follow(
     let created = db::social::follow(&mut tx, actor.id, target.id).await?;
     let follower_count = db::social::follower_count(&mut *tx, target.id).await?;
     commit(tx).await?;
+    if created {
+        super::profile_stats::stats_changed(&state, target.id).await;
+    }
     // Only a new follow notifies; a repeated POST must not notify again.
     if created {
         notify(&state, Notice::new(target.id, Kind::Follow, Some(&actor))).await;

@@ -1,25 +1,19 @@
 //! `GET /v1/user/u/{sqid}/profile`: the profile page in one call (user, stats, the viewer's
-//! relation to it). Posts, reactions, views, tag badges and highlights arrive with the artwork
-//! tables; until then their counts are genuinely zero and their lists empty.
+//! relation to it). Stats come from the 300 s per-member cache of `profile_stats`; tag badges
+//! arrive with the badge tables.
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::highlights::{visible_highlights, HighlightItem};
+use super::profile_stats::{profile_stats, ProfileStats};
 use super::{visible_user, Visibility};
 use crate::dto::user::UserPublic;
 use crate::error::ApiResult;
 use crate::extract::MaybeAuthUser;
 use crate::state::AppState;
-
-#[derive(Serialize, ToSchema)]
-pub struct ProfileStats {
-    pub total_posts: i64,
-    pub total_reactions_received: i64,
-    pub total_views: i64,
-    pub follower_count: i64,
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct Profile {
@@ -31,8 +25,7 @@ pub struct Profile {
     pub is_following: bool,
     pub is_own_profile: bool,
     pub is_blocked_by_viewer: bool,
-    #[schema(value_type = Vec<Object>)]
-    pub highlights: Vec<Value>,
+    pub highlights: Vec<HighlightItem>,
 }
 
 #[utoipa::path(get, path = "/v1/user/u/{sqid}/profile", tag = "users",
@@ -45,7 +38,8 @@ pub async fn get_profile(
     Path(sqid): Path<String>,
 ) -> ApiResult<Json<Profile>> {
     let user = visible_user(&state, viewer.as_ref(), &sqid, Visibility::Profile).await?;
-    let follower_count = db::social::follower_count(&state.db, user.id).await?;
+    let stats = profile_stats(&state, user.id).await?;
+    let highlights = visible_highlights(&state, viewer.as_ref(), &user).await?;
     let (is_following, is_blocked_by_viewer) = match &viewer {
         Some(v) if v.id != user.id => (
             db::social::is_following(&state.db, v.id, user.id).await?,
@@ -56,15 +50,10 @@ pub async fn get_profile(
     Ok(Json(Profile {
         user: UserPublic::from(&user),
         tag_badges: Vec::new(),
-        stats: ProfileStats {
-            total_posts: 0,
-            total_reactions_received: 0,
-            total_views: 0,
-            follower_count,
-        },
+        stats,
         is_following,
         is_own_profile: viewer.as_ref().is_some_and(|v| v.id == user.id),
         is_blocked_by_viewer,
-        highlights: Vec::new(),
+        highlights,
     }))
 }

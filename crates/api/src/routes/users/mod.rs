@@ -1,5 +1,6 @@
 //! Profiles, browse, follows, blocks, avatars and account deletion, plus the lookup and
 //! permission rules they share (http-api.md §1.6, §2.2, §2.3).
+pub mod add_highlight;
 pub mod block;
 pub mod browse;
 pub mod delete_account;
@@ -10,8 +11,13 @@ pub mod following;
 pub mod get_canonical;
 pub mod get_profile;
 pub mod get_user;
+pub mod highlights;
 pub mod list_blocks;
 pub mod page;
+pub mod profile_stats;
+pub mod reacted_posts;
+pub mod remove_highlight;
+pub mod reorder_highlights;
 pub mod unblock;
 pub mod unfollow;
 pub mod update_user;

@@ -23,9 +23,12 @@ pub async fn unfollow(
     let target = user_by_sqid(&state, &sqid).await?;
     ensure_not_self(&actor, target.id, "You cannot unfollow yourself")?;
     let mut tx = begin(&state).await?;
-    db::social::unfollow(&mut tx, actor.id, target.id).await?;
+    let removed = db::social::unfollow(&mut tx, actor.id, target.id).await?;
     let follower_count = db::social::follower_count(&mut *tx, target.id).await?;
     commit(tx).await?;
+    if removed {
+        super::profile_stats::stats_changed(&state, target.id).await;
+    }
     Ok(Json(FollowState {
         following: false,
         follower_count,
