@@ -18,6 +18,8 @@ set -euo pipefail
 
 # shellcheck source=../scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 DURATION="${DURATION:-20s}"
@@ -53,18 +55,9 @@ PREFIX="bench-$(rand_hex 4)"
 API_PID=""
 cleanup() {
     local status=$?
-    if [ -n "$API_PID" ] && kill -0 "$API_PID" 2>/dev/null; then
-        kill "$API_PID" 2>/dev/null || true
-        # Graceful shutdown first; a server that hangs on is killed after 10 s.
-        for _ in $(seq 1 50); do
-            kill -0 "$API_PID" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -9 "$API_PID" 2>/dev/null || true
-        wait "$API_PID" 2>/dev/null || true
-    fi
-    redis-cli -u "$REDIS_URL" --scan --pattern "$PREFIX:*" 2>/dev/null |
-        xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
+    # Graceful shutdown first; a server that hangs on is killed after 10 s.
+    stop_server "$API_PID" 50
+    forget_redis_prefix "$PREFIX"
     if [ "${KEEP_DB:-1}" = 0 ]; then
         psql "$PG_SERVER/postgres" -qc "drop database if exists $BENCH_DB with (force)" || true
     fi

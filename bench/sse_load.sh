@@ -19,6 +19,8 @@ set -euo pipefail
 
 # shellcheck source=../scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 CONNECTIONS="${CONNECTIONS:-1000}"
@@ -62,18 +64,9 @@ PREFIX="ssebench-$(rand_hex 4)"
 API_PID=""
 cleanup() {
     local status=$?
-    if [ -n "$API_PID" ] && kill -0 "$API_PID" 2>/dev/null; then
-        # Open streams hold a graceful shutdown for up to 5 minutes: give it 5 s, then kill.
-        kill "$API_PID" 2>/dev/null || true
-        for _ in $(seq 1 25); do
-            kill -0 "$API_PID" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -9 "$API_PID" 2>/dev/null || true
-        wait "$API_PID" 2>/dev/null || true
-    fi
-    redis-cli -u "$REDIS_URL" --scan --pattern "$PREFIX:*" 2>/dev/null |
-        xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
+    # Open streams hold a graceful shutdown for up to 5 minutes: give it 5 s, then kill.
+    stop_server "$API_PID" 25
+    forget_redis_prefix "$PREFIX"
     if [ "${KEEP_DB:-0}" != 1 ]; then
         psql "$PG_SERVER/postgres" -qc "drop database if exists $SSE_DB with (force)" || true
     fi
