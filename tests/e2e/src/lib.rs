@@ -288,16 +288,25 @@ pub fn multipart(file: (&str, &str, &[u8]), fields: &[(&str, &str)]) -> (String,
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-/// A 32x32 animated GIF of three frames (delays 100/200/300 ms), different on every call.
+/// A 32x32 animated GIF of three frames (delays 100/200/300 ms). The first 128 pixels carry a
+/// fresh UUID bit by bit, so no two calls, in any run against the same stack, share a file hash.
 pub fn animated_gif() -> Vec<u8> {
-    let salt = uuid::Uuid::new_v4().as_bytes()[0];
-    let palette = [0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255, salt, salt, salt];
+    let salt = *uuid::Uuid::new_v4().as_bytes();
+    let palette = [0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 255];
     let mut out = Vec::new();
     {
         let mut enc = gif::Encoder::new(&mut out, 32, 32, &palette).expect("gif encoder");
         enc.set_repeat(gif::Repeat::Infinite).expect("repeat");
         for (i, delay) in [10u16, 20, 30].into_iter().enumerate() {
-            let pixels: Vec<u8> = (0..32 * 32).map(|p| ((p / 32 + i) % 5) as u8).collect();
+            let pixels: Vec<u8> = (0..32 * 32)
+                .map(|p| {
+                    if i == 0 && p < 128 {
+                        (salt[p / 8] >> (p % 8)) & 1
+                    } else {
+                        (2 + (p / 32 + i) % 3) as u8
+                    }
+                })
+                .collect();
             let mut frame = gif::Frame::from_indexed_pixels(32, 32, pixels, None);
             frame.delay = delay;
             enc.write_frame(&frame).expect("frame");
