@@ -164,6 +164,25 @@ async fn storage_quota_is_enforced(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../../migrations")]
+async fn a_full_vault_refuses_uploads_with_507_and_writes_nothing(pool: PgPool) {
+    // A free-space floor no disk can satisfy.
+    let floor = u64::MAX.to_string();
+    let app =
+        TestApp::with_overrides(pool.clone(), &[("MAKAPIX_VAULT_MIN_FREE_BYTES", &floor)]).await;
+    let (_, token) = app.user_with_token("crowded").await;
+    let r = upload(&app, &token, "a.png", &png(32, 32, 60), &[]).await;
+    assert_eq!(r.status, StatusCode::INSUFFICIENT_STORAGE);
+    assert_eq!(r.code(), "insufficient_storage");
+    let posts: i64 = sqlx::query_scalar("select count(*) from posts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(posts, 0, "no row without its file");
+    let files = std::fs::read_dir(app.state.vault.root()).unwrap().count();
+    assert_eq!(files, 0, "no file on disk");
+}
+
+#[sqlx::test(migrations = "../../migrations")]
 async fn permalink_visibility(pool: PgPool) {
     let app = TestApp::new(pool.clone()).await;
     let (_, token) = app.user_with_token("owner1").await;

@@ -98,11 +98,14 @@ impl Vault {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.clone());
-        tokio::fs::create_dir_all(&dir).await?;
-        let free = fs4::available_space(&dir)?;
+        // Checked on the root, before any shard directory is made, so a refused write leaves
+        // nothing behind (the root itself is created on first use).
+        tokio::fs::create_dir_all(&self.root).await?;
+        let free = fs4::available_space(&self.root)?;
         if free.saturating_sub(bytes.len() as u64) < self.min_free_bytes {
             return Err(VaultError::Full);
         }
+        tokio::fs::create_dir_all(&dir).await?;
         let tmp = dir.join(format!(".{key}{}.{}.tmp", ext.suffix(), std::process::id()));
         let mut f = tokio::fs::File::create(&tmp).await?;
         let res = async {
