@@ -4,28 +4,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+pub use crate::posts::ArtworkFacts;
 use crate::DbResult;
-
-/// The facts of the new native file, as the inspector measured them.
-#[derive(Debug, Clone)]
-pub struct ArtworkFacts<'a> {
-    pub storage_key: Uuid,
-    pub storage_shard: &'a str,
-    pub native_format: &'a str,
-    pub width: i32,
-    pub height: i32,
-    pub file_bytes: i64,
-    pub frame_count: i32,
-    pub min_frame_duration_ms: Option<i32>,
-    pub max_frame_duration_ms: Option<i32>,
-    pub total_duration_ms: Option<i32>,
-    pub unique_colors: i32,
-    pub transparency_meta: bool,
-    pub alpha_meta: bool,
-    pub transparency_actual: bool,
-    pub alpha_actual: bool,
-    pub hash: &'a str,
-}
 
 /// Points the post at the new file. Another live post with the same hash is a `Conflict` on
 /// `uq_posts_hash_active`. Both modification stamps move: the file and its metadata changed.

@@ -52,16 +52,26 @@ pub struct PostRow {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The artwork facts an upload stores, as the inspector measured them.
+/// A new artwork post: who, what it says, and its file.
 pub struct NewArtwork<'a> {
     pub id: i64,
     pub public_sqid: &'a str,
-    pub storage_key: Uuid,
-    pub storage_shard: &'a str,
     pub owner_id: i32,
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub hashtags: &'a [String],
+    pub hidden_by_user: bool,
+    pub public_visibility: bool,
+    pub license_id: Option<i32>,
+    pub file: ArtworkFacts<'a>,
+}
+
+/// The facts of a native file and where it is stored, as the inspector measured them (upload
+/// stores them with a new post; replace-artwork swaps them on an existing one).
+#[derive(Debug, Clone)]
+pub struct ArtworkFacts<'a> {
+    pub storage_key: Uuid,
+    pub storage_shard: &'a str,
     pub native_format: &'a str,
     pub width: i32,
     pub height: i32,
@@ -76,9 +86,6 @@ pub struct NewArtwork<'a> {
     pub transparency_actual: bool,
     pub alpha_actual: bool,
     pub hash: &'a str,
-    pub hidden_by_user: bool,
-    pub public_visibility: bool,
-    pub license_id: Option<i32>,
 }
 
 /// Reserves the next post id so the sqid is stored with the row in one insert.
@@ -106,26 +113,26 @@ pub async fn insert_artwork(conn: &mut PgConnection, a: &NewArtwork<'_>) -> DbRe
         "#,
         a.id,
         a.public_sqid,
-        a.storage_key,
-        a.storage_shard,
+        a.file.storage_key,
+        a.file.storage_shard,
         a.owner_id,
         a.title,
         a.description,
         a.hashtags,
-        a.native_format,
-        a.width,
-        a.height,
-        a.file_bytes,
-        a.frame_count,
-        a.min_frame_duration_ms,
-        a.max_frame_duration_ms,
-        a.total_duration_ms,
-        a.unique_colors,
-        a.transparency_meta,
-        a.alpha_meta,
-        a.transparency_actual,
-        a.alpha_actual,
-        a.hash,
+        a.file.native_format,
+        a.file.width,
+        a.file.height,
+        a.file.file_bytes,
+        a.file.frame_count,
+        a.file.min_frame_duration_ms,
+        a.file.max_frame_duration_ms,
+        a.file.total_duration_ms,
+        a.file.unique_colors,
+        a.file.transparency_meta,
+        a.file.alpha_meta,
+        a.file.transparency_actual,
+        a.file.alpha_actual,
+        a.file.hash,
         a.hidden_by_user,
         a.public_visibility,
         a.license_id,

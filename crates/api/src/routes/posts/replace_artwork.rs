@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use vault::Area;
 
-use super::store::{as_i32, ext_of};
+use super::store::{self, as_i32, ext_of};
 use super::{flags, form, post_not_found, upload, viewer};
 use crate::dto::post::art_url;
 use crate::error::{ApiError, ApiResult};
@@ -71,36 +71,10 @@ async fn swap(
         }
         Some(_) => {}
     }
-    let facts = db::post_artwork::ArtworkFacts {
-        storage_key: key,
-        storage_shard: &shard,
-        native_format: format,
-        width: as_i32(insp.width),
-        height: as_i32(insp.height),
-        file_bytes: insp.file_bytes as i64,
-        frame_count: as_i32(insp.frame_count),
-        min_frame_duration_ms: insp.min_frame_duration_ms.map(as_i32),
-        max_frame_duration_ms: insp.max_frame_duration_ms.map(as_i32),
-        total_duration_ms: insp.total_duration_ms.map(as_i32),
-        unique_colors: as_i32(insp.unique_colors),
-        transparency_meta: insp.transparency_meta,
-        alpha_meta: insp.alpha_meta,
-        transparency_actual: insp.transparency_actual,
-        alpha_actual: insp.alpha_actual,
-        hash: &insp.sha256,
-    };
+    let facts = store::facts(&insp, key, &shard);
     if let Err(e) = db::post_artwork::set_artwork(&mut tx, post_id, &facts).await {
-        return Err(match e {
-            // Lost a race with an upload of the same file: answer as the pre-check would have.
-            db::DbError::Conflict { constraint } if constraint == "uq_posts_hash_active" => {
-                drop(tx);
-                let (pid, psqid) = db::posts::find_live_by_hash(&state.db, &insp.sha256)
-                    .await?
-                    .unwrap_or((0, String::new()));
-                upload::duplicate(pid, &psqid)
-            }
-            other => other.into(),
-        });
+        drop(tx);
+        return Err(store::lost_hash_race(&state, e, &insp.sha256).await);
     }
     let formats = db::post_artwork::clear_files(&mut tx, post_id).await?;
     db::posts::upsert_file(&mut tx, post_id, format, facts.file_bytes, true).await?;

@@ -30,6 +30,49 @@ pub(super) fn as_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
+/// The stored facts of an inspected file under a storage key.
+pub(super) fn facts<'a>(
+    insp: &'a Inspection,
+    key: Uuid,
+    shard: &'a str,
+) -> db::posts::ArtworkFacts<'a> {
+    db::posts::ArtworkFacts {
+        storage_key: key,
+        storage_shard: shard,
+        native_format: insp.native_format.extension(),
+        width: as_i32(insp.width),
+        height: as_i32(insp.height),
+        file_bytes: insp.file_bytes as i64,
+        frame_count: as_i32(insp.frame_count),
+        min_frame_duration_ms: insp.min_frame_duration_ms.map(as_i32),
+        max_frame_duration_ms: insp.max_frame_duration_ms.map(as_i32),
+        total_duration_ms: insp.total_duration_ms.map(as_i32),
+        unique_colors: as_i32(insp.unique_colors),
+        transparency_meta: insp.transparency_meta,
+        alpha_meta: insp.alpha_meta,
+        transparency_actual: insp.transparency_actual,
+        alpha_actual: insp.alpha_actual,
+        hash: &insp.sha256,
+    }
+}
+
+/// Maps a failed write of the file facts: losing the race with an identical upload on
+/// `uq_posts_hash_active` answers as the duplicate pre-check would have; the rest pass through.
+pub(super) async fn lost_hash_race(state: &AppState, e: db::DbError, sha256: &str) -> ApiError {
+    match e {
+        db::DbError::Conflict { constraint } if constraint == "uq_posts_hash_active" => {
+            match db::posts::find_live_by_hash(&state.db, sha256).await {
+                Ok(found) => {
+                    let (pid, psqid) = found.unwrap_or((0, String::new()));
+                    super::upload::duplicate(pid, &psqid)
+                }
+                Err(e) => e.into(),
+            }
+        }
+        other => other.into(),
+    }
+}
+
 /// Returns the new post's id and storage key.
 pub async fn store_new_artwork(
     state: &AppState,
@@ -50,50 +93,21 @@ pub async fn store_new_artwork(
         &db::posts::NewArtwork {
             id,
             public_sqid: &sqid,
-            storage_key: key,
-            storage_shard: &shard,
             owner_id: user.id,
             title: meta.title,
             description: meta.description,
             hashtags: meta.hashtags,
-            native_format: format,
-            width: as_i32(insp.width),
-            height: as_i32(insp.height),
-            file_bytes: insp.file_bytes as i64,
-            frame_count: as_i32(insp.frame_count),
-            min_frame_duration_ms: insp.min_frame_duration_ms.map(as_i32),
-            max_frame_duration_ms: insp.max_frame_duration_ms.map(as_i32),
-            total_duration_ms: insp
-                .total_duration_ms
-                .map(|t| i32::try_from(t).unwrap_or(i32::MAX)),
-            unique_colors: as_i32(insp.unique_colors),
-            transparency_meta: insp.transparency_meta,
-            alpha_meta: insp.alpha_meta,
-            transparency_actual: insp.transparency_actual,
-            alpha_actual: insp.alpha_actual,
-            hash: &insp.sha256,
             hidden_by_user: meta.hidden_by_user,
             public_visibility: meta.public_visibility,
             license_id: meta.license_id,
+            file: facts(insp, key, &shard),
         },
     )
     .await;
-    if let Err(db::DbError::Conflict { constraint }) = &res {
-        if constraint == "uq_posts_hash_active" {
-            drop(tx);
-            // Lost a race with an identical upload: answer as the pre-check would have.
-            let (pid, psqid) = db::posts::find_live_by_hash(&state.db, &insp.sha256)
-                .await?
-                .unwrap_or((0, String::new()));
-            return Err(ApiError::new(
-                axum::http::StatusCode::CONFLICT,
-                "artwork_duplicate",
-                "This artwork has already been uploaded",
-            )
-            .with_details(serde_json::json!({"post_id": pid, "sqid": psqid})));
-        }
+    if let Err(e) = res {
+        drop(tx);
+        return Err(lost_hash_race(state, e, &insp.sha256).await);
     }
-    res?;
     db::posts::upsert_file(&mut tx, id, format, insp.file_bytes as i64, true).await?;
     state.vault.write(Area::Artwork, &key, ext, bytes).await?;
     if let Err(e) = tx.commit().await {
