@@ -18,3 +18,10 @@ forget_redis_prefix() {
     redis-cli -u "$REDIS_URL" --scan --pattern "$1:*" 2>/dev/null |
         xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
 }
+
+# The first port from $1 up that nothing listens on.
+free_port() {
+    local p="$1"
+    while tcp_open 127.0.0.1 "$p"; do p=$((p + 1)); done
+    echo "$p"
+}

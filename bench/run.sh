@@ -67,11 +67,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-    local p="$1"
-    while tcp_open 127.0.0.1 "$p"; do p=$((p + 1)); done
-    echo "$p"
-}
 PORT="$(free_port "${BENCH_PORT:-18000}")"
 METRICS_PORT="$(free_port $((PORT + 1)))"
 BASE="http://127.0.0.1:$PORT"
