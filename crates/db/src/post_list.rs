@@ -51,6 +51,7 @@ pub async fn list(pool: &PgPool, scope: Scope, q: &PostQuery) -> DbResult<Vec<Li
                    end as k
             from posts p
             where (case when $2::int4 is null then post_discoverable(p)
+                        -- A privileged viewer (the author or a moderator) passes as the author.
                         else p.owner_id = $2
                              and post_accessible(p, case when $3 then $2 end, false)
                    end)
