@@ -71,10 +71,10 @@ async fn swap(
         }
         Some(_) => {}
     }
-    let facts = store::facts(&insp, key, &shard);
+    let facts = store::facts(insp, key, &shard);
     if let Err(e) = db::post_artwork::set_artwork(&mut tx, post_id, &facts).await {
         drop(tx);
-        return Err(store::lost_hash_race(&state, e, &insp.sha256).await);
+        return Err(store::lost_hash_race(state, e, &insp.sha256).await);
     }
     let formats = db::post_artwork::clear_files(&mut tx, post_id).await?;
     db::posts::upsert_file(&mut tx, post_id, format, facts.file_bytes, true).await?;
