@@ -1,6 +1,7 @@
 //! The Makapix Club HTTP API: axum router, handlers and the edge (errors, auth, limits).
 pub mod accounts;
 pub mod cache;
+pub mod device_errors;
 pub mod dto;
 pub mod edge_limit;
 pub mod error;
@@ -8,8 +9,11 @@ pub mod extract;
 pub mod limits;
 pub mod listing;
 pub mod middleware;
+pub mod mqtt;
+pub mod mqtt_kick;
 pub mod notify;
 pub mod openapi;
+pub mod pki_files;
 pub mod realtime;
 pub mod router;
 pub mod routes;
@@ -24,6 +28,7 @@ pub use state::AppState;
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let bind = state.config.api_bind;
     let hub = state.realtime.clone();
+    let player_hub = state.player_events.clone();
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!(%bind, "api listening");
@@ -36,6 +41,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
         hub.close_all();
+        player_hub.close_all();
     })
     .await?;
     Ok(())

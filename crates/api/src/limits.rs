@@ -24,3 +24,24 @@ pub const COMMENT_LIKE: Limit = Limit::new("comment_like", 120, 300);
 pub const REPORT_USER: Limit = Limit::new("report:user", 10, 3600);
 pub const REPORT_IP_HOUR: Limit = Limit::new("report:ip", 5, 3600);
 pub const REPORT_IP_DAY: Limit = Limit::new("report:ip:day", 20, 86_400);
+/// Players (player-protocol.md §1): provisioning and the device-facing lifecycle, per address.
+pub const PLAYER_PROVISION: Limit = Limit::new("player_provision", 10, 3600);
+pub const PLAYER_CREDENTIALS: Limit = Limit::new("player_credentials", 30, 60);
+pub const PLAYER_TOKEN_ROTATE: Limit = Limit::new("player_token_rotate", 30, 3600);
+pub const PLAYER_RENEW_IP: Limit = Limit::new("player_renew", 30, 3600);
+/// Per player id: a device stuck in a renewal loop cannot mint keys without end.
+pub const PLAYER_RENEW_PLAYER: Limit = Limit::new("player_renew:player", 10, 86_400);
+/// Failed device bearer checks (`mpx_live_…`) per address: past it the address gets 429
+/// (shared by every route that takes a device token).
+pub const DEVICE_AUTH_FAILURES: Limit = Limit::new("device_auth_fail", 60, 3600);
+/// Player commands (player-protocol.md §3.4), OPCs included: per player id and per owner.
+pub const PLAYER_COMMAND_PLAYER: Limit = Limit::new("player_command:player", 300, 60);
+pub const PLAYER_COMMAND_USER: Limit = Limit::new("player_command:user", 1000, 60);
+/// `/player/rpc` per player id (http-api.md §2.10); `echo` has its own limit in the service.
+pub const PLAYER_RPC_READ: Limit = Limit::new("player_rpc:read", 60, 60);
+pub const PLAYER_RPC_REACT: Limit = Limit::new("player_rpc:react", 30, 60);
+/// The anonymous player helpers (`/player/verify-*`, `/player/p/{sqid}`) share one bucket per
+/// address.
+pub const PLAYER_VERIFY: Limit = Limit::new("player_verify", 30, 60);
+/// Owner SSE tickets per user: minting is cheap, but each ticket is a Redis key.
+pub const PLAYER_SSE_TICKET: Limit = Limit::new("player_sse_ticket", 60, 60);

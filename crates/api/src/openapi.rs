@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "notifications", description = "Social notifications and live delivery"),
         (name = "reports", description = "Reports of users, posts and comments"),
         (name = "admin", description = "Moderation"),
+        (name = "players", description = "Player devices: provisioning, registration, credentials, certificates"),
     )
 )]
 pub struct ApiDoc;

@@ -39,7 +39,12 @@ struct Inner {
     live: watch::Sender<bool>,
     next_id: AtomicU64,
     clients: Mutex<HashMap<i32, Vec<Slot>>>,
+    /// Turns one published message into its recipient and the text handed to the connections.
+    decode: Decoder,
 }
+
+/// `(recipient user id, event text)` of a published message; `None` drops it.
+pub type Decoder = fn(&str) -> Option<(i32, Arc<str>)>;
 
 struct Slot {
     id: u64,
@@ -75,8 +80,14 @@ impl Drop for Feed {
 }
 
 impl Hub {
-    /// `channel` is the full Redis channel name (with the deployment prefix).
+    /// The notifications hub. `channel` is the full Redis channel name (with the deployment
+    /// prefix).
     pub fn new(redis_url: &str, channel: String) -> Self {
+        Self::with_decoder(redis_url, channel, decode_notification)
+    }
+
+    /// A hub for another channel whose messages name their recipient (the owners' player events).
+    pub fn with_decoder(redis_url: &str, channel: String, decode: Decoder) -> Self {
         Self {
             inner: Arc::new(Inner {
                 redis_url: redis_url.to_string(),
@@ -85,6 +96,7 @@ impl Hub {
                 live: watch::Sender::new(false),
                 next_id: AtomicU64::new(0),
                 clients: Mutex::new(HashMap::new()),
+                decode,
             }),
         }
     }
@@ -136,25 +148,14 @@ impl Hub {
         });
     }
 
-    /// Hands one published notification to the recipient's connections on this process.
-    fn deliver(&self, payload: &str) {
-        let published: Published = match serde_json::from_str(payload) {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::warn!(error = %e, "realtime: unreadable notification message");
-                return;
-            }
-        };
-        let mut clients = self.inner.lock();
-        let Some(slots) = clients.get_mut(&published.user_id) else {
+    /// Hands one published message to the recipient's connections on this process.
+    pub(crate) fn deliver(&self, payload: &str) {
+        let Some((user_id, item)) = (self.inner.decode)(payload) else {
             return;
         };
-        let item: Arc<str> = match serde_json::to_string(&published.item) {
-            Ok(s) => s.into(),
-            Err(e) => {
-                tracing::warn!(error = %e, "realtime: notification not serialisable");
-                return;
-            }
+        let mut clients = self.inner.lock();
+        let Some(slots) = clients.get_mut(&user_id) else {
+            return;
         };
         slots.retain(|s| match s.tx.try_send(item.clone()) {
             Ok(()) => true,
@@ -165,7 +166,25 @@ impl Hub {
             Err(TrySendError::Closed(_)) => false,
         });
         if slots.is_empty() {
-            clients.remove(&published.user_id);
+            clients.remove(&user_id);
+        }
+    }
+}
+
+/// A notification message: the recipient, and the item itself as the event text.
+fn decode_notification(payload: &str) -> Option<(i32, Arc<str>)> {
+    let published: Published = match serde_json::from_str(payload) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e, "realtime: unreadable notification message");
+            return None;
+        }
+    };
+    match serde_json::to_string(&published.item) {
+        Ok(s) => Some((published.user_id, s.into())),
+        Err(e) => {
+            tracing::warn!(error = %e, "realtime: notification not serialisable");
+            None
         }
     }
 }

@@ -228,8 +228,76 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
 }
 
+/// The device plane: `/player/*` for devices, `/u/{sqid}/player/*` for their owners (never
+/// versioned; errors as `{"detail"}`, see `device_errors`).
+fn device_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        // players: device-facing
+        .routes(routes!(crate::routes::players::provision::provision))
+        .routes(routes!(crate::routes::players::register::register))
+        .routes(routes!(crate::routes::players::credentials::credentials))
+        .routes(routes!(crate::routes::players::rotate_token::rotate_token))
+        .routes(routes!(crate::routes::players::renew_cert::renew_cert))
+        // players: owner-facing
+        .routes(routes!(crate::routes::players::list_players::list_players))
+        .routes(routes!(
+            crate::routes::players::get_player::get_player,
+            crate::routes::players::rename_player::rename_player,
+            crate::routes::players::delete_player::delete_player
+        ))
+        .routes(routes!(
+            crate::routes::players::owner_rotate_token::owner_rotate_token
+        ))
+        .routes(routes!(
+            crate::routes::players::owner_renew_cert::owner_renew_cert
+        ))
+        .routes(routes!(crate::routes::players::get_certs::get_certs))
+        // players: commands and live state
+        .routes(routes!(
+            crate::routes::player_commands::send_command::send_command
+        ))
+        .routes(routes!(
+            crate::routes::player_commands::send_command_all::send_command_all
+        ))
+        .routes(routes!(
+            crate::routes::player_commands::set_paused::set_paused
+        ))
+        .routes(routes!(
+            crate::routes::player_commands::set_brightness::set_brightness
+        ))
+        .routes(routes!(
+            crate::routes::player_commands::set_rotation::set_rotation
+        ))
+        .routes(routes!(
+            crate::routes::player_commands::set_mirror::set_mirror
+        ))
+        .routes(routes!(
+            crate::routes::player_commands::sse_ticket::sse_ticket
+        ))
+        .routes(routes!(
+            crate::routes::player_commands::player_events::player_events
+        ))
+        // players: rpc, views and public helpers
+        .routes(routes!(crate::routes::player_device::rpc::rpc))
+        .routes(routes!(
+            crate::routes::player_device::view_event::view_event
+        ))
+        .routes(routes!(
+            crate::routes::player_device::verify_user::verify_user
+        ))
+        .routes(routes!(
+            crate::routes::player_device::verify_hashtag::verify_hashtag
+        ))
+        .routes(routes!(
+            crate::routes::player_device::verify_reactions::verify_reactions
+        ))
+        .routes(routes!(
+            crate::routes::player_device::public_post::public_post
+        ))
+}
+
 pub fn build(state: AppState) -> Router {
-    let (router, openapi) = api_routes().split_for_parts();
+    let (router, openapi) = api_routes().merge(device_routes()).split_for_parts();
     let openapi = Arc::new(openapi);
     let router = router
         .route(
@@ -260,6 +328,7 @@ pub fn build(state: AppState) -> Router {
         .layer(cors(&state))
         .layer(middleware::from_fn(mw::track_metrics))
         .layer(middleware::from_fn(mw::envelope_framework_errors))
+        .layer(middleware::from_fn(crate::device_errors::device_error_shape))
         .into_inner();
     let router = crate::edge_limit::apply(router, state.config.clone());
     let mut app = router.layer(svc);

@@ -1,5 +1,6 @@
 //! Credentials: argon2id password hashes, HS256 access tokens, opaque secrets (refresh tokens,
 //! links, codes) stored only as hashes, PKCE checks. Pure functions; callers do the IO.
+pub mod device;
 pub mod jwt;
 pub mod password;
 pub mod secrets;

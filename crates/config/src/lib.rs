@@ -95,6 +95,24 @@ pub struct Config {
     /// Per-client-address edge limit: sustained requests per second and burst.
     pub edge_rate_per_second: u32,
     pub edge_burst: u32,
+    /// The broker's internal listener, where the backend (api, mqtt-bridge) connects.
+    pub mqtt_broker_host: String,
+    pub mqtt_broker_port: u16,
+    pub mqtt_username: String,
+    pub mqtt_password: Secret,
+    /// The mTLS listener players are told to use (provisioning and credentials).
+    pub mqtt_public_host: String,
+    pub mqtt_public_port: u16,
+    /// CA certificate and key, broker certificate; `mqtt_crl_file` is what Mosquitto reads.
+    pub pki_dir: String,
+    pub mqtt_crl_file: String,
+    /// Base URL devices are given for HTTPS calls (`https_api.base_url`).
+    pub player_https_base_url: String,
+    /// Device and owner certificate renewal is allowed this many days before expiry.
+    pub cert_renewal_threshold_days: i64,
+    pub mqtt_bridge_metrics_bind: SocketAddr,
+    /// Shared-subscription group of the bridges (`$share/<group>/...`).
+    pub mqtt_bridge_group: String,
 }
 
 /// Source of raw values; the process environment in production, a map in tests.
@@ -180,6 +198,7 @@ impl Config {
             });
         }
         let site_url = or(src, "SITE_URL", "http://127.0.0.1:8080");
+        let player_https_base_url = or(src, "PLAYER_HTTPS_BASE_URL", &format!("{site_url}/api"));
         let smtp_tls = match or(src, "SMTP_TLS", "none").as_str() {
             "none" => SmtpTls::None,
             "starttls" => SmtpTls::StartTls,
@@ -263,6 +282,18 @@ impl Config {
             json_body_limit: parsed(src, "JSON_BODY_LIMIT_BYTES", "1048576")?,
             edge_rate_per_second: parsed(src, "EDGE_RATE_PER_SECOND", "50")?,
             edge_burst: parsed(src, "EDGE_BURST", "200")?,
+            mqtt_broker_host: or(src, "MQTT_BROKER_HOST", "127.0.0.1"),
+            mqtt_broker_port: parsed(src, "MQTT_BROKER_PORT", "1884")?,
+            mqtt_username: or(src, "MQTT_USERNAME", "svc_backend"),
+            mqtt_password: Secret::new(or(src, "MQTT_PASSWORD", "")),
+            mqtt_public_host: or(src, "MQTT_PUBLIC_HOST", "127.0.0.1"),
+            mqtt_public_port: parsed(src, "MQTT_PUBLIC_PORT", "8883")?,
+            pki_dir: or(src, "PKI_DIR", ".stack/pki"),
+            mqtt_crl_file: or(src, "MQTT_CRL_FILE", ".stack/pki/crl.pem"),
+            player_https_base_url,
+            cert_renewal_threshold_days: parsed(src, "CERT_RENEWAL_THRESHOLD_DAYS", "90")?,
+            mqtt_bridge_metrics_bind: parsed(src, "MQTT_BRIDGE_METRICS_BIND", "127.0.0.1:9102")?,
+            mqtt_bridge_group: or(src, "MQTT_BRIDGE_GROUP", "bridge"),
         })
     }
 

@@ -18,6 +18,10 @@ impl Kv {
 /// The channel every new notification is published on (payload: `{"user_id", "item"}`).
 pub const NOTIFICATIONS: &str = "notifications";
 
+/// The channel player events for owners' SSE streams are published on (payload:
+/// `{"user_id", "event", "data"}`, `event` being `state`, `capabilities` or `status`).
+pub const PLAYER_EVENTS: &str = "player_events";
+
 pub use redis::aio::{PubSubSink, PubSubStream};
 pub use redis::Msg;
 

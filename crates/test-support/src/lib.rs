@@ -4,6 +4,7 @@
 pub mod art;
 pub mod github;
 pub mod mail;
+pub mod player_sim;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -24,6 +25,9 @@ pub struct TestApp {
     pub router: Router,
     pub prefix: String,
     _vault: tempfile::TempDir,
+    /// `PKI_DIR` of the app (unless the test overrode it), with `crl.pem` as `MQTT_CRL_FILE`.
+    /// Empty: a test that needs certificates uses [`TestApp::with_pki`].
+    pub pki_dir: tempfile::TempDir,
 }
 
 #[derive(Debug)]
@@ -89,7 +93,19 @@ impl TestApp {
     pub async fn with_overrides(pool: db::PgPool, overrides: &[(&str, &str)]) -> Self {
         let prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
         let vault = tempfile::tempdir().expect("vault dir");
-        let cfg = test_config(&prefix, vault.path().to_str().unwrap(), overrides);
+        let pki_dir = tempfile::tempdir().expect("pki dir");
+        let pki_path = pki_dir.path().to_str().unwrap().to_string();
+        let crl_path = format!("{pki_path}/crl.pem");
+        // The test's own overrides come last and win.
+        let defaults = [
+            ("PKI_DIR", pki_path.as_str()),
+            ("MQTT_CRL_FILE", crl_path.as_str()),
+        ];
+        let overrides: Vec<(&str, &str)> = defaults
+            .into_iter()
+            .chain(overrides.iter().copied())
+            .collect();
+        let cfg = test_config(&prefix, vault.path().to_str().unwrap(), &overrides);
         let kv = kv::Kv::connect(cfg.redis_url.expose(), &cfg.redis_prefix)
             .await
             .expect("redis");
@@ -100,6 +116,7 @@ impl TestApp {
             router,
             prefix,
             _vault: vault,
+            pki_dir,
         }
     }
 
@@ -209,6 +226,43 @@ impl TestApp {
             .unwrap()
             .unwrap()
     }
+}
+
+impl TestApp {
+    /// Like [`TestApp::with_overrides`], with the process's test CA in the app's `PKI_DIR`, so
+    /// players can be registered and issued certificates.
+    pub async fn with_pki(pool: db::PgPool, overrides: &[(&str, &str)]) -> Self {
+        let app = Self::with_overrides(pool, overrides).await;
+        install_test_ca(std::path::Path::new(&app.state.config.pki_dir));
+        app
+    }
+}
+
+/// This process's test CA (RSA-2048, for speed; production CAs are 4096-bit), generated on
+/// first use into a directory that lives as long as the process.
+fn test_ca_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("test CA dir");
+        pki::Ca::load_or_create(dir.path(), 2048).expect("test CA");
+        dir
+    })
+    .path()
+}
+
+/// Copies the test CA (`ca.crt`, `ca.key`) into `dir`, creating it.
+pub fn install_test_ca(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for name in ["ca.crt", "ca.key"] {
+        std::fs::copy(test_ca_dir().join(name), dir.join(name)).unwrap();
+    }
+}
+
+/// A fresh directory holding a copy of the test CA, for `PKI_DIR` overrides.
+pub fn test_pki_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("pki dir");
+    install_test_ca(dir.path());
+    dir
 }
 
 fn chrono_now() -> chrono::DateTime<chrono::Utc> {

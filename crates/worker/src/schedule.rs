@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 
 use crate::jobs::cleanup_notifications;
 use crate::jobs::clear_report_ips;
+use crate::jobs::expire_pending_players;
 use crate::jobs::purge_account::{self, Purged};
+use crate::jobs::renew_crl;
 use crate::jobs::{
     catch_panic, check_integrity, purge_deleted_posts, rollup_views, sweep_retired, worker_name,
 };
@@ -33,10 +35,12 @@ pub enum Scheduled {
     CheckIntegrity,
     ClearReportIps,
     CleanupNotifications,
+    RenewCrl,
+    ExpirePendingPlayers,
 }
 
 impl Scheduled {
-    pub const ALL: [Scheduled; 9] = [
+    pub const ALL: [Scheduled; 11] = [
         Scheduled::ExpiredAuthTokens,
         Scheduled::UnverifiedAccounts,
         Scheduled::VacuumJobQueues,
@@ -46,6 +50,8 @@ impl Scheduled {
         Scheduled::CheckIntegrity,
         Scheduled::ClearReportIps,
         Scheduled::CleanupNotifications,
+        Scheduled::RenewCrl,
+        Scheduled::ExpirePendingPlayers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +65,8 @@ impl Scheduled {
             Scheduled::CheckIntegrity => check_integrity::NAME,
             Scheduled::ClearReportIps => clear_report_ips::NAME,
             Scheduled::CleanupNotifications => cleanup_notifications::NAME,
+            Scheduled::RenewCrl => renew_crl::NAME,
+            Scheduled::ExpirePendingPlayers => expire_pending_players::NAME,
         }
     }
 
@@ -74,6 +82,8 @@ impl Scheduled {
             Scheduled::CheckIntegrity => "0 45 */6 * * *",
             Scheduled::ClearReportIps => "0 15 4 * * *",
             Scheduled::CleanupNotifications => "0 45 4 * * *",
+            Scheduled::RenewCrl => "0 0 5 * * *",
+            Scheduled::ExpirePendingPlayers => "0 25 * * * *",
         }
     }
 
@@ -102,6 +112,10 @@ impl Scheduled {
             Scheduled::ClearReportIps => clear_report_ips::clear_report_ips(deps, Utc::now()).await,
             Scheduled::CleanupNotifications => {
                 cleanup_notifications::cleanup_notifications(deps, Utc::now()).await
+            }
+            Scheduled::RenewCrl => renew_crl::renew_crl(deps, Utc::now()).await,
+            Scheduled::ExpirePendingPlayers => {
+                expire_pending_players::expire_pending_players(deps).await
             }
         }
     }
@@ -242,6 +256,14 @@ mod tests {
                 Scheduled::CleanupNotifications => {
                     assert!(next.iter().all(|t| t.hour() == 4 && t.minute() == 45));
                     assert_eq!((next[1] - next[0]).num_hours(), 24);
+                }
+                Scheduled::RenewCrl => {
+                    assert!(next.iter().all(|t| t.hour() == 5 && t.minute() == 0));
+                    assert_eq!((next[1] - next[0]).num_hours(), 24);
+                }
+                Scheduled::ExpirePendingPlayers => {
+                    assert!(next.iter().all(|t| t.minute() == 25));
+                    assert_eq!((next[1] - next[0]).num_hours(), 1);
                 }
             }
         }

@@ -14,6 +14,8 @@ pub use reqwest;
 pub use serde_json::{json, Value};
 pub use uuid;
 
+pub mod players;
+
 /// The running stack's configuration.
 pub struct Stack {
     pub root: PathBuf,

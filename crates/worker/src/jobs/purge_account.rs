@@ -63,8 +63,16 @@ pub async fn purge(deps: &Deps, user_id: i32) -> Result<Purged, PurgeError> {
             None => tracing::warn!(user_id, "avatar storage key is not a UUID; file left"),
         }
     }
+    let players = db::players::keys_owned(&deps.pool, user_id).await?;
     let mut conn = deps.pool.acquire().await.map_err(db::DbError::from)?;
     let removed = db::users::delete(&mut conn, user_id).await?;
+    // The cascade revoked the players' serials (player_id set null); publish that.
+    if removed && !players.is_empty() {
+        match super::player_crl::rebuild_crl(deps).await {
+            Ok(n) => tracing::info!(user_id, players = players.len(), revoked = n, "CRL rebuilt"),
+            Err(e) => tracing::error!(user_id, error = %e, "CRL not rebuilt after account purge"),
+        }
+    }
     Ok(if removed {
         Purged::Removed
     } else {

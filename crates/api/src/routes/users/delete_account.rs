@@ -47,6 +47,8 @@ pub async fn delete_account(
     )
     .await?;
     commit(tx).await?;
+    // Its players lose their certificates and live sessions now, not at the purge.
+    crate::routes::players::issue::teardown_account(&state, user.id).await;
     // Enqueued after the commit so the worker never sees an account that is still active.
     // A failed enqueue is a 500: the account stays deactivated (no sign-in, hidden), and the
     // logged id lets an operator queue the purge again.

@@ -1,0 +1,217 @@
+//! In-process caches of the request service. Thousands of players walk the same channels page
+//! by page, so rendered pages are kept per normalized request for a few seconds, under the
+//! Redis generation of the feeds family: a bump (any post change, on any api replica) retires
+//! them at once, the TTL bounds what a missed bump can leave. Generations are themselves
+//! mirrored for a moment, so the hot path makes no Redis round trip.
+//!
+//! The caches are process-wide and every key starts with the Redis key prefix of its
+//! context, so contexts with different prefixes (tests, deployments) never share entries.
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use db::player_query::{ChannelFilter, Order, PageStart};
+use protocol::criteria::Criteria;
+use protocol::request::IncludeFields;
+
+use crate::Ctx;
+
+/// How long a rendered page is served without looking at the database.
+pub const PAGE_TTL: Duration = Duration::from_secs(3);
+/// How long a generation read from Redis is trusted.
+pub const GENERATION_TTL: Duration = Duration::from_millis(200);
+/// How long an owner's approved monitored tags are trusted.
+pub const PREFS_TTL: Duration = Duration::from_secs(5);
+const PAGE_ENTRIES: usize = 4096;
+const PAGE_BYTES: usize = 64 << 20;
+
+struct Entry<V> {
+    value: V,
+    expires: Instant,
+    bytes: usize,
+}
+
+/// A bounded map whose entries expire; when full it drops expired entries, then everything.
+pub struct TtlMap<K, V> {
+    inner: Mutex<(HashMap<K, Entry<V>>, usize)>,
+    ttl: Duration,
+    max_entries: usize,
+    max_bytes: usize,
+}
+
+impl<K: Hash + Eq, V: Clone> TtlMap<K, V> {
+    pub fn new(ttl: Duration, max_entries: usize, max_bytes: usize) -> Self {
+        Self {
+            inner: Mutex::new((HashMap::new(), 0)),
+            ttl,
+            max_entries,
+            max_bytes,
+        }
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        let guard = self.inner.lock().ok()?;
+        let e = guard.0.get(key)?;
+        (e.expires > Instant::now()).then(|| e.value.clone())
+    }
+
+    /// Stores `value`, counted as `bytes` against the byte budget.
+    pub fn put(&self, key: K, value: V, bytes: usize) {
+        let Ok(mut guard) = self.inner.lock() else {
+            return;
+        };
+        let (map, total) = &mut *guard;
+        if map.len() >= self.max_entries || *total + bytes > self.max_bytes {
+            let now = Instant::now();
+            map.retain(|_, e| e.expires > now);
+            *total = map.values().map(|e| e.bytes).sum();
+            if map.len() >= self.max_entries || *total + bytes > self.max_bytes {
+                map.clear();
+                *total = 0;
+            }
+        }
+        let entry = Entry {
+            value,
+            expires: Instant::now() + self.ttl,
+            bytes,
+        };
+        if let Some(old) = map.insert(key, entry) {
+            *total = total.saturating_sub(old.bytes);
+        }
+        *total += bytes;
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.inner.lock().map(|g| g.0.len()).unwrap_or(0)
+    }
+}
+
+/// Everything that decides the content of a `query_posts` page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    /// The Redis prefix and vault address of the context.
+    pub scope: String,
+    pub channel: ChannelFilter,
+    pub private_ok_for: Option<i32>,
+    pub hidden_tags: Arc<[String]>,
+    pub order: Order,
+    pub start: PageStart,
+    pub limit: u32,
+    pub criteria: Criteria,
+    pub include: IncludeFields,
+}
+
+/// A rendered page: each post serialized, and the cursor resuming after each prefix
+/// (`resume[k]` continues after the first `k` posts), so replies can be trimmed without
+/// rendering again.
+#[derive(Debug)]
+pub struct Page {
+    pub posts: Vec<Vec<u8>>,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+    pub resume: Vec<String>,
+}
+
+impl Page {
+    pub fn bytes(&self) -> usize {
+        self.posts.iter().map(Vec::len).sum::<usize>() + 256
+    }
+}
+
+static PAGES: LazyLock<TtlMap<PageKey, (u64, Arc<Page>)>> =
+    LazyLock::new(|| TtlMap::new(PAGE_TTL, PAGE_ENTRIES, PAGE_BYTES));
+static GENERATIONS: LazyLock<TtlMap<String, u64>> =
+    LazyLock::new(|| TtlMap::new(GENERATION_TTL, 1024, usize::MAX));
+/// (Redis prefix, owner id) → the owner's hidden monitored tags.
+type TagsByOwner = TtlMap<(String, i32), Arc<[String]>>;
+static HIDDEN_TAGS: LazyLock<TagsByOwner> =
+    LazyLock::new(|| TtlMap::new(PREFS_TTL, 65_536, usize::MAX));
+
+/// The scope part of every cache key for this context.
+pub fn scope(ctx: &Ctx) -> String {
+    format!("{}|{}", ctx.kv.key(""), ctx.vault_base_url)
+}
+
+/// The current feeds generation (mirrored briefly); `None` when Redis cannot say, in which
+/// case nothing is cached.
+pub async fn feeds_generation(ctx: &Ctx) -> Option<u64> {
+    let name = ctx.kv.key(kv::cache::FEEDS);
+    if let Some(g) = GENERATIONS.get(&name) {
+        return Some(g);
+    }
+    match ctx.kv.generation(kv::cache::FEEDS).await {
+        Ok(g) => {
+            GENERATIONS.put(name, g, 0);
+            Some(g)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "feeds generation unavailable; not caching pages");
+            None
+        }
+    }
+}
+
+pub fn page(key: &PageKey, generation: u64) -> Option<Arc<Page>> {
+    PAGES
+        .get(key)
+        .and_then(|(g, p)| (g == generation).then_some(p))
+}
+
+pub fn store_page(key: PageKey, generation: u64, page: Arc<Page>) {
+    let bytes = page.bytes();
+    PAGES.put(key, (generation, page), bytes);
+}
+
+/// The monitored hashtags this owner has not approved (posts carrying one stay hidden).
+pub async fn hidden_tags(ctx: &Ctx, owner_id: i32) -> Result<Arc<[String]>, db::DbError> {
+    let key = (ctx.kv.key(""), owner_id);
+    if let Some(t) = HIDDEN_TAGS.get(&key) {
+        return Ok(t);
+    }
+    let approved = db::player_feed_lookups::approved_hashtags(&ctx.db, owner_id).await?;
+    let hidden: Arc<[String]> = domain::limits::MONITORED_HASHTAGS
+        .iter()
+        .filter(|t| !approved.iter().any(|a| a == *t))
+        .map(|t| t.to_string())
+        .collect();
+    HIDDEN_TAGS.put(key, hidden.clone(), 0);
+    Ok(hidden)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_expire() {
+        let m: TtlMap<u8, u8> = TtlMap::new(Duration::ZERO, 10, 100);
+        m.put(1, 1, 0);
+        assert_eq!(m.get(&1), None);
+        let m: TtlMap<u8, u8> = TtlMap::new(Duration::from_secs(60), 10, 100);
+        m.put(1, 7, 0);
+        assert_eq!(m.get(&1), Some(7));
+    }
+
+    #[test]
+    fn the_map_stays_within_its_entry_and_byte_budgets() {
+        let m: TtlMap<u32, u32> = TtlMap::new(Duration::from_secs(60), 8, 1000);
+        for i in 0..100 {
+            m.put(i, i, 10);
+            assert!(m.len() <= 8);
+        }
+        let m: TtlMap<u32, u32> = TtlMap::new(Duration::from_secs(60), 1000, 100);
+        for i in 0..100 {
+            m.put(i, i, 30);
+            assert!(m.len() * 30 <= 100, "{} entries", m.len());
+        }
+        // Replacing an entry does not double-count it.
+        let m: TtlMap<u32, u32> = TtlMap::new(Duration::from_secs(60), 1000, 100);
+        for _ in 0..10 {
+            m.put(1, 1, 60);
+        }
+        m.put(2, 2, 30);
+        assert_eq!((m.get(&1), m.get(&2)), (Some(1), Some(2)));
+    }
+}

@@ -1,0 +1,29 @@
+// Next.js configuration of the Makapix Club web front end (docs/web.md).
+// Telemetry stays off whatever the caller's environment says: no request may leave the machine.
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  output: 'standalone',
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // The art is shown as-is (pixelated); Next's image optimiser would blur and re-encode it.
+  images: { unoptimized: true },
+  // The page lives in web/, the lockfile too; keep Next from guessing a monorepo root.
+  outputFileTracingRoot: import.meta.dirname,
+  turbopack: { root: import.meta.dirname },
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;
