@@ -120,6 +120,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(crate::routes::comments::like_comment::like_comment))
         .routes(routes!(
+            crate::routes::comments::like_comment::like_comment_post
+        ))
+        .routes(routes!(
             crate::routes::comments::unlike_comment::unlike_comment
         ))
         .routes(routes!(crate::routes::comments::hide_comment::hide_comment))

@@ -209,6 +209,33 @@ async fn openapi_lists_every_route(pool: PgPool) {
     assert_eq!(doc["servers"][0]["url"], "/api");
 }
 
+/// Client generators (the web's TypeScript types) refuse duplicate operation ids and need every
+/// path parameter to be in the path; query parameters must say so.
+#[sqlx::test(migrations = "../../migrations")]
+async fn openapi_operations_are_unique_and_parameters_placed(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let doc = app.get("/v1/openapi.json", None).await.json();
+    let mut ids = std::collections::HashSet::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default().to_string();
+            assert!(
+                ids.insert(id.clone()),
+                "duplicate operationId {id} ({method} {path})"
+            );
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "path" {
+                    let name = p["name"].as_str().unwrap();
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name} is not in the path"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[sqlx::test(migrations = "../../migrations")]
 async fn edge_limit_per_client_address(pool: PgPool) {
     let app =

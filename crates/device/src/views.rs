@@ -34,7 +34,7 @@ pub fn daily_view_key(user_id: i32, post_id: i64, now: DateTime<Utc>) -> String 
 }
 
 /// Seconds until a minute past the next UTC midnight, so a day's key outlives its day.
-fn until_next_day(now: DateTime<Utc>) -> u64 {
+pub fn until_next_day(now: DateTime<Utc>) -> u64 {
     let next = now
         .date_naive()
         .succ_opt()
@@ -45,8 +45,8 @@ fn until_next_day(now: DateTime<Utc>) -> u64 {
 
 /// `SET NX EX`: true when this call claimed the key. When Redis is down the view is let
 /// through (recorded rather than lost), as the original did.
-async fn claim(ctx: &Ctx, key: &str, ttl_secs: u64) -> bool {
-    match ctx.kv.set_nx_ex(key, "1", ttl_secs).await {
+pub async fn claim(kv: &kv::Kv, key: &str, ttl_secs: u64) -> bool {
+    match kv.set_nx_ex(key, "1", ttl_secs).await {
         Ok(claimed) => claimed,
         Err(e) => {
             tracing::warn!(error = %e, "view dedup unavailable; accepting");
@@ -67,7 +67,7 @@ pub async fn record_http_view(
         "player_view_seen:{key}:{}:{}",
         event.post_id, event.timestamp
     );
-    if !claim(ctx, &resend, RESEND_WINDOW_SECS).await {
+    if !claim(&ctx.kv, &resend, RESEND_WINDOW_SECS).await {
         return Ok(ViewOutcome::Duplicate);
     }
     match ctx.kv.hit(VIEW_INTERVAL, &key.to_string()).await {
@@ -89,7 +89,7 @@ pub async fn record_http_view(
         Intent::Artwork => {
             let now = Utc::now();
             let k = daily_view_key(player.owner_id, event.post_id, now);
-            if !claim(ctx, &k, until_next_day(now)).await {
+            if !claim(&ctx.kv, &k, until_next_day(now)).await {
                 return Ok(ViewOutcome::Duplicate);
             }
             Some(k)
@@ -173,8 +173,16 @@ pub async fn on_view(ctx: &Ctx, key: Uuid, payload: &[u8]) -> Option<Value> {
 
 #[cfg(test)]
 mod tests {
+
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    #[test]
+    fn dedup_expires_a_minute_after_utc_midnight() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap_or_default();
+        assert_eq!(until_next_day(at("2026-03-01T23:59:00Z")), 120);
+        assert_eq!(until_next_day(at("2026-03-01T00:00:00Z")), 86_460);
+    }
 
     #[test]
     fn daily_key_matches_the_web_and_expires_after_midnight() {

@@ -3,7 +3,6 @@
 //! once the CRL it holds has expired, so this must never lapse; the api also checks at start-up.
 use std::path::PathBuf;
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use crate::Deps;
@@ -20,29 +19,7 @@ pub async fn renew_crl(deps: &Deps, now: DateTime<Utc>) -> anyhow::Result<u64> {
         tracing::info!(job = NAME, crl = %crl.display(), "CRL still valid for over a week");
         return Ok(0);
     }
-    let dir = PathBuf::from(&deps.config.pki_dir);
-    let ca = tokio::task::spawn_blocking(move || pki::Ca::load(&dir))
-        .await?
-        .context("loading the CA (run `makapix-api pki-init` first)")?;
-    // The api rebuilds the same file on player deletion: hold the shared lock from the read of
-    // the revoked serials to the write, so an older snapshot never replaces a newer one.
-    let lock_path = crl.clone();
-    let lock = tokio::task::spawn_blocking(move || pki::lock_crl(&lock_path)).await??;
-    let revoked: Vec<pki::Revoked> = db::players::revoked_serials(&deps.pool)
-        .await?
-        .into_iter()
-        .map(|(serial, revoked_at)| pki::Revoked { serial, revoked_at })
-        .collect();
-    let n = revoked.len();
-    let path = crl.clone();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let pem = ca.crl_pem(&revoked, now)?;
-        pki::write_atomic(&path, pem.as_bytes(), 0o644)
-            .with_context(|| format!("writing {}", path.display()))?;
-        drop(lock);
-        Ok(())
-    })
-    .await??;
+    let n = super::player_crl::rebuild_crl(deps).await?;
     tracing::info!(job = NAME, revoked = n, crl = %crl.display(), "CRL re-signed");
     Ok(1)
 }

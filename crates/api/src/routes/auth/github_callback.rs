@@ -16,6 +16,7 @@ use crate::state::AppState;
 use crate::{limits, session};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
     pub code: Option<String>,
     pub state: Option<String>,

@@ -18,6 +18,7 @@ use crate::extract::ValidQuery;
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LoginQuery {
     pub redirect_uri: Option<String>,
     pub code_challenge: Option<String>,

@@ -12,6 +12,7 @@ use crate::extract::ValidQuery;
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VerifyQuery {
     pub token: String,
 }

@@ -10,7 +10,7 @@ use crate::limits;
 use crate::notify::{notify, Kind, Notice};
 use crate::state::AppState;
 
-#[utoipa::path(method(put, post), path = "/v1/post/comments/{id}/like", tag = "comments",
+#[utoipa::path(put, path = "/v1/post/comments/{id}/like", tag = "comments",
     security(("bearer" = [])), params(("id" = String, Path, description = "Comment id (UUID)")),
     responses((status = 204, description = "Liked (or already liked)"),
               (status = 401, description = "Not signed in"),
@@ -40,4 +40,18 @@ pub async fn like_comment(
         notify(&state, notice).await;
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The original also accepted POST; a route of its own keeps operation ids unique.
+#[utoipa::path(post, path = "/v1/post/comments/{id}/like", operation_id = "like_comment_post",
+    tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Comment id (UUID)")),
+    responses((status = 204, description = "Liked (or already liked); same as PUT")))]
+pub async fn like_comment_post(
+    state: State<AppState>,
+    me: AuthUser,
+    limiter: RateLimiter,
+    id: Path<String>,
+) -> ApiResult<StatusCode> {
+    like_comment(state, me, limiter, id).await
 }

@@ -15,6 +15,7 @@ use crate::state::AppState;
 const MAX_LIMIT: usize = 1000;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CommentsQuery {
     /// At most this many comments (1–1000); all when absent.
     pub limit: Option<usize>,

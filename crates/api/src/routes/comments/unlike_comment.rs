@@ -8,7 +8,7 @@ use crate::extract::{AuthUser, RateLimiter};
 use crate::limits;
 use crate::state::AppState;
 
-#[utoipa::path(delete, path = "/v1/post/comments/{id}/like", tag = "comments",
+#[utoipa::path(delete, path = "/v1/post/comments/{id}/like", operation_id = "unlike_comment", tag = "comments",
     security(("bearer" = [])), params(("id" = String, Path, description = "Comment id (UUID)")),
     responses((status = 204, description = "Not liked any more"),
               (status = 401, description = "Not signed in"),

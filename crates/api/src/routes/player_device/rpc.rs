@@ -34,9 +34,11 @@ fn bucket(request_type: &str) -> Option<Option<Limit>> {
 /// The HTTP status of a protocol error code; unknown codes are 400.
 pub fn status_for(code: &str) -> StatusCode {
     match code {
-        "player_key_mismatch" | "not_visible" | "not_available" | "content_not_approved" => {
-            StatusCode::FORBIDDEN
-        }
+        "player_key_mismatch"
+        | "not_visible"
+        | "not_available"
+        | "content_not_approved"
+        | "blocked" => StatusCode::FORBIDDEN,
         "not_found" | "deleted" | "user_not_found" | "playset_not_found" => StatusCode::NOT_FOUND,
         "reaction_limit_exceeded" => StatusCode::CONFLICT,
         "unsupported_kind" => StatusCode::UNPROCESSABLE_ENTITY,
@@ -159,6 +161,7 @@ mod tests {
         assert_eq!(status_for("player_key_mismatch"), StatusCode::FORBIDDEN);
         assert_eq!(status_for("not_visible"), StatusCode::FORBIDDEN);
         assert_eq!(status_for("content_not_approved"), StatusCode::FORBIDDEN);
+        assert_eq!(status_for("blocked"), StatusCode::FORBIDDEN);
         assert_eq!(status_for("deleted"), StatusCode::NOT_FOUND);
         assert_eq!(status_for("playset_not_found"), StatusCode::NOT_FOUND);
         assert_eq!(status_for("reaction_limit_exceeded"), StatusCode::CONFLICT);

@@ -34,7 +34,7 @@ fn limit_reached() -> ApiError {
     )
 }
 
-#[utoipa::path(post, path = "/player/register", tag = "players", security(("bearer" = [])),
+#[utoipa::path(post, path = "/player/register", operation_id = "register_player", tag = "players", security(("bearer" = [])),
     request_body = RegisterRequest,
     responses((status = 201, body = PlayerPublic),
               (status = 400, description = "Already 128 players (`player_limit_reached`)"),

@@ -21,6 +21,7 @@ const TTL: Duration = Duration::from_secs(120);
 
 /// Documentation of the query; the handler parses the raw string (list filters repeat).
 #[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 struct ListPostsQuery {
     /// The member's `user_key` (UUID) or integer id: their profile list.

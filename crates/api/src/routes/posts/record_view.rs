@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -97,29 +97,6 @@ pub fn ip_hash(salt: &str, ip: IpAddr) -> String {
     hex::encode(Sha256::digest(format!("{salt}{ip}").as_bytes()))
 }
 
-/// Seconds until the next UTC midnight, plus a minute so a key never expires just before the
-/// day it belongs to ends.
-fn until_next_day(now: DateTime<Utc>) -> u64 {
-    let next = now
-        .date_naive()
-        .succ_opt()
-        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
-        .unwrap_or(now);
-    u64::try_from((next - now).num_seconds()).unwrap_or(0) + 60
-}
-
-/// `SET NX EX`: true when this call claimed the key. A Redis failure counts as claimed, so an
-/// outage records events rather than losing them.
-async fn claim(state: &AppState, key: &str, ttl_secs: u64) -> bool {
-    match state.kv.set_nx_ex(key, "1", ttl_secs).await {
-        Ok(claimed) => claimed,
-        Err(e) => {
-            tracing::warn!(error = %e, "view dedup unavailable; recording");
-            true
-        }
-    }
-}
-
 #[utoipa::path(post, path = "/v1/post/{id}/view", tag = "posts", params(("id" = i64, Path)),
     request_body(content = Option<ViewRequest>, description = "Optional; no body means a view"),
     responses((status = 201, description = "Recorded"), (status = 204, description = "Not counted (repeat, bot or own post)"),
@@ -155,14 +132,19 @@ pub async fn record_view(
     let dedup_key = match intent {
         Intent::Impression => {
             let key = format!("impression:{visitor}");
-            if !claim(&state, &key, IMPRESSION_COOLDOWN_SECS).await {
+            if !device::views::claim(&state.kv, &key, IMPRESSION_COOLDOWN_SECS).await {
                 return Err(ApiError::rate_limited(IMPRESSION_COOLDOWN_SECS));
             }
             None
         }
         Intent::View => {
-            let key = format!("viewdedup:{visitor}:{id}:{}", now.format("%Y%m%d"));
-            if !claim(&state, &key, until_next_day(now)).await {
+            // A member's key is shared with their players' views (device::views), so the same
+            // artwork seen on the web and on a frame the same day counts once.
+            let key = match &me {
+                Some(u) => device::views::daily_view_key(u.id, id, now),
+                None => format!("viewdedup:{visitor}:{id}:{}", now.format("%Y%m%d")),
+            };
+            if !device::views::claim(&state.kv, &key, device::views::until_next_day(now)).await {
                 return Ok(StatusCode::NO_CONTENT);
             }
             Some(key)
@@ -208,13 +190,6 @@ mod tests {
             device("Mozilla/5.0 (Windows NT 10.0; Win64; x64)"),
             "desktop"
         );
-    }
-
-    #[test]
-    fn dedup_expires_a_minute_after_utc_midnight() {
-        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap_or_default();
-        assert_eq!(until_next_day(at("2026-03-01T23:59:00Z")), 120);
-        assert_eq!(until_next_day(at("2026-03-01T00:00:00Z")), 86_460);
     }
 
     #[test]

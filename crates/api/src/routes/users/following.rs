@@ -8,7 +8,7 @@ use crate::error::ApiResult;
 use crate::extract::{MaybeAuthUser, ValidQuery};
 use crate::state::AppState;
 
-#[utoipa::path(get, path = "/v1/user/u/{sqid}/following", tag = "users",
+#[utoipa::path(get, path = "/v1/user/u/{sqid}/following", operation_id = "user_following", tag = "users",
     params(("sqid" = String, Path, description = "Public sqid of the user"), PageParams),
     responses((status = 200, body = FollowPage),
               (status = 404, description = "Unknown, unverified or hidden user"),
