@@ -10,6 +10,7 @@
 # Environment (defaults in brackets):
 #   PLAYERS [500]  DURATION_SECS [30]  CONNECT_PARALLEL [16]
 #   BENCH_PROFILE [release]  release or dev: how the benchmark client itself is built
+#   BRIDGE_PID     the bridge to measure, when one runs in place of the stack's
 #   MIN_POSTS [300]  when the stack has fewer public posts, `makapix-api seed-bench --force`
 #                    adds SEED_POSTS [500] posts by SEED_USERS [20] members to the STACK database
 #                    (they stay there; set MIN_POSTS=0 to never seed)
@@ -67,7 +68,7 @@ bin="$(cargo build "${profile_flag[@]}" -p e2e --bench players --message-format=
     sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n1)"
 [ -x "$bin" ] || die "could not build the benchmark (cargo build ${profile_flag[*]} -p e2e --bench players)"
 
-bridge_exe="$(cat "$ROOT/.stack/pids/mqtt-bridge.exe" 2>/dev/null || echo unknown)"
+bridge_exe="$(readlink "/proc/${BRIDGE_PID:-$(cat "$ROOT/.stack/pids/mqtt-bridge.pid")}/exe" 2>/dev/null || echo unknown)"
 out="$RESULTS/players-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
     echo "bridge binary      $bridge_exe"

@@ -22,9 +22,12 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-/// The bridge's resident set in MiB, from /proc of the pid the stack recorded.
+/// The bridge's resident set in MiB, from /proc of the pid the stack recorded (or `BRIDGE_PID`,
+/// for a bridge started by hand in place of the stack's).
 fn bridge_rss_mib(stack: &Stack) -> Option<f64> {
-    let pid = std::fs::read_to_string(stack.root.join(".stack/pids/mqtt-bridge.pid")).ok()?;
+    let pid = std::env::var("BRIDGE_PID")
+        .ok()
+        .or_else(|| std::fs::read_to_string(stack.root.join(".stack/pids/mqtt-bridge.pid")).ok())?;
     let status = std::fs::read_to_string(format!("/proc/{}/status", pid.trim())).ok()?;
     let kb: f64 = status
         .lines()
@@ -35,6 +38,8 @@ fn bridge_rss_mib(stack: &Stack) -> Option<f64> {
         .ok()?;
     Some(kb / 1024.0)
 }
+
+static FIRST_FAILURE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// One player's loop: walk `all` page by page until the deadline; returns round trips (µs) and
 /// the number of failed requests (timeouts or `success: false`).
@@ -54,7 +59,10 @@ async fn walk_until(sim: Arc<PlayerSim>, deadline: Instant) -> (Vec<u32>, u64) {
                     _ => serde_json::Value::Null,
                 };
             }
-            _ => {
+            other => {
+                if failed == 0 && !FIRST_FAILURE.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    eprintln!("first failure: {other:?}");
+                }
                 failed += 1;
                 cursor = serde_json::Value::Null;
             }

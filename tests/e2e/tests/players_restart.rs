@@ -48,8 +48,11 @@ fn restart_mosquitto(stack: &Stack) {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    // scripts/test exports DATABASE_URL for the `#[sqlx::test]` databases; the stack would take
+    // it as an override and restart every service on that database.
     let out = Command::new(stack.root.join("scripts/stack"))
         .arg("up")
+        .env_remove("DATABASE_URL")
         .env("STACK_PROFILE", stack_profile(&stack.root))
         .current_dir(&stack.root)
         .output()
