@@ -144,7 +144,7 @@ async fn a_p3a_from_provisioning_to_deletion() {
 async fn requests_of_an_unregistered_or_banned_owner_fail_authentication() {
     let stack = Stack::load();
     let owner = Member::sign_up(&stack).await;
-    let device = DeviceHttp::new(&stack.api(""));
+    let device = DeviceHttp::from_address(&stack.api(""), e2e::fresh_client_ip());
     let prov = device.provision("p3a", "1.1.1").await.unwrap();
     let (status, body) = owner
         .register_player(&stack, &prov.registration_code, "Frame")

@@ -73,7 +73,7 @@ fn restart_mosquitto(stack: &Stack) {
 async fn the_bridge_answers_again_after_a_mosquitto_restart() {
     let stack = Stack::load();
     let owner = Member::sign_up(&stack).await;
-    let device = DeviceHttp::new(&stack.api(""));
+    let device = DeviceHttp::from_address(&stack.api(""), e2e::fresh_client_ip());
     let prov = device.provision("p3a", "1.1.1").await.unwrap();
     let (status, player) = owner
         .register_player(&stack, &prov.registration_code, "Restart frame")

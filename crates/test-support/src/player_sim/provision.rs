@@ -39,6 +39,19 @@ pub struct Credentials {
 }
 
 impl DeviceHttp {
+    /// Like [`DeviceHttp::new`], sending from `local` (a loopback address of its own keeps the
+    /// per-address limits of one test apart from another's).
+    pub fn from_address(base: &str, local: std::net::IpAddr) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .local_address(local)
+                .build()
+                .unwrap_or_default(),
+            base: base.trim_end_matches('/').to_string(),
+        }
+    }
+
     pub fn new(base: &str) -> Self {
         Self {
             // The p3a's provisioning timeout.

@@ -4,13 +4,13 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::Deps;
 
 /// Writes the CRL listing every revoked serial now; returns how many it lists. Needs the CA
 /// (`makapix-api pki-init` creates it).
-pub async fn rebuild_crl(deps: &Deps) -> anyhow::Result<usize> {
+pub async fn rebuild_crl(deps: &Deps, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let crl = PathBuf::from(&deps.config.mqtt_crl_file);
     let dir = PathBuf::from(&deps.config.pki_dir);
     let ca = tokio::task::spawn_blocking(move || pki::Ca::load(&dir))
@@ -30,7 +30,7 @@ pub async fn rebuild_crl(deps: &Deps) -> anyhow::Result<usize> {
         .collect();
     let n = revoked.len();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let pem = ca.crl_pem(&revoked, Utc::now())?;
+        let pem = ca.crl_pem(&revoked, now)?;
         pki::write_atomic(&crl, pem.as_bytes(), 0o644)
             .with_context(|| format!("writing {}", crl.display()))?;
         drop(lock);

@@ -68,7 +68,7 @@ pub async fn purge(deps: &Deps, user_id: i32) -> Result<Purged, PurgeError> {
     let removed = db::users::delete(&mut conn, user_id).await?;
     // The cascade revoked the players' serials (player_id set null); publish that.
     if removed && !players.is_empty() {
-        match super::player_crl::rebuild_crl(deps).await {
+        match super::player_crl::rebuild_crl(deps, chrono::Utc::now()).await {
             Ok(n) => tracing::info!(user_id, players = players.len(), revoked = n, "CRL rebuilt"),
             Err(e) => tracing::error!(user_id, error = %e, "CRL not rebuilt after account purge"),
         }

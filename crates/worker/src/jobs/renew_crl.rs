@@ -19,7 +19,7 @@ pub async fn renew_crl(deps: &Deps, now: DateTime<Utc>) -> anyhow::Result<u64> {
         tracing::info!(job = NAME, crl = %crl.display(), "CRL still valid for over a week");
         return Ok(0);
     }
-    let n = super::player_crl::rebuild_crl(deps).await?;
+    let n = super::player_crl::rebuild_crl(deps, now).await?;
     tracing::info!(job = NAME, revoked = n, crl = %crl.display(), "CRL re-signed");
     Ok(1)
 }

@@ -39,7 +39,7 @@ pub async fn world() -> World {
     }
     // Newest first, as the channels list them.
     posts.reverse();
-    let device = DeviceHttp::new(&stack.api(""));
+    let device = DeviceHttp::from_address(&stack.api(""), e2e::fresh_client_ip());
     World {
         stack,
         artist,
