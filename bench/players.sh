@@ -9,6 +9,8 @@
 #
 # Environment (defaults in brackets):
 #   PLAYERS [500]  DURATION_SECS [30]  CONNECT_PARALLEL [16]
+#   INTERVAL_MS [250]  each player sends one request per interval (500 x 4/s = 2,000/s
+#                  offered); 0 sends back to back, which measures saturation instead
 #   BENCH_PROFILE [release]  release or dev: how the benchmark client itself is built
 #   BRIDGE_PID     the bridge to measure, when one runs in place of the stack's
 #   MIN_POSTS [300]  when the stack has fewer public posts, `makapix-api seed-bench --force`

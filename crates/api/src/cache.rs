@@ -2,7 +2,7 @@
 //! permalink shows calls [`post_changed`]; the caches themselves live in `crate::listing`.
 //! Redis errors are logged and swallowed: the write has already happened, and entries cached
 //! under the old generation expire by their TTL.
-use kv::cache::{post_family, FEEDS};
+use kv::cache::{post_family, FEEDS, PLAYERS};
 
 use crate::state::AppState;
 
@@ -34,6 +34,13 @@ pub async fn post_changed(state: &AppState, post_id: i64) {
 /// Call after a change that affects listings but no single post (e.g. a user hidden or banned).
 pub async fn feeds_changed(state: &AppState) {
     bump(state, FEEDS).await;
+}
+
+/// Call after a change to who may act through a player: a deleted player, an owner banned,
+/// deactivated, or granted or relieved of a role. Players' requests are authenticated from a
+/// short-lived cache under this family (the mqtt-bridge), so this ends their access at once.
+pub async fn players_changed(state: &AppState) {
+    bump(state, PLAYERS).await;
 }
 
 /// Call after a change that alters a post's counters (reactions, comments) but not what any

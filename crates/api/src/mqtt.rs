@@ -34,7 +34,11 @@ impl Publisher {
         opts.set_clean_session(true);
         // Replies to the p3a can reach 128 KiB; commands are small, but keep one limit.
         opts.set_max_packet_size(256 * 1024, 256 * 1024);
-        let (client, eventloop) = AsyncClient::new(opts, 256);
+        let (client, mut eventloop) = AsyncClient::new(opts, 256);
+        // Commands are small and latency-bound; Nagle would hold one behind an unacked packet.
+        let mut net = rumqttc::NetworkOptions::new();
+        net.set_tcp_nodelay(true);
+        eventloop.set_network_options(net);
         Self {
             inner: Arc::new(Inner {
                 client,

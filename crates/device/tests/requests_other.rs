@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod support;
 
+use std::time::Duration;
+
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use support::*;
@@ -186,14 +188,25 @@ async fn only_active_players_are_answered(pool: PgPool) {
     let r = request(&ctx, key, "echo", json!({"echo_data": "x"})).await;
     assert_eq!(r["success"], json!(true));
 
+    // A found player is remembered under the `players` generation: a ban written behind the
+    // api's back goes unseen until that generation moves, as the api moves it on every ban.
     set_user(&pool, owner, "banned_until = now() + interval '1 hour'").await;
+    let r = request(&ctx, key, "echo", json!({"echo_data": "x"})).await;
+    assert_eq!(r["success"], json!(true));
+    players_changed(&ctx).await;
     let r = request(&ctx, key, "echo", json!({"echo_data": "x"})).await;
     assert_error(&r, "authentication_failed");
     // Even a malformed request of an unknown player says so, on its own id.
     let r = request(&ctx, key, "frobnicate", json!({})).await;
     assert_error(&r, "authentication_failed");
 
-    set_user(&pool, owner, "banned_until = null, deactivated = true").await;
+    // Not-found players are never remembered: lifting the ban counts at once.
+    set_user(&pool, owner, "banned_until = null").await;
+    let r = request(&ctx, key, "echo", json!({"echo_data": "x"})).await;
+    assert_eq!(r["success"], json!(true));
+
+    set_user(&pool, owner, "deactivated = true").await;
+    players_changed(&ctx).await;
     let r = request(&ctx, key, "echo", json!({"echo_data": "x"})).await;
     assert_error(&r, "authentication_failed");
 
@@ -234,4 +247,11 @@ async fn the_service_reports_error_codes_to_other_transports(pool: PgPool) {
             .unwrap();
     let reply = device::requests::handle(&ctx, &player, req).await;
     assert_eq!(reply.error_code, None);
+}
+
+/// What the api does after a ban, a deletion or a role change, then long enough for this
+/// process's mirror of the generation to lapse.
+async fn players_changed(ctx: &device::Ctx) {
+    ctx.kv.bump_generation(kv::cache::PLAYERS).await.unwrap();
+    tokio::time::sleep(device::requests::cache::GENERATION_TTL + Duration::from_millis(50)).await;
 }

@@ -49,6 +49,10 @@ impl Kv {
 /// The cache family of every public listing (recent, promoted, hashtags, `GET /post`).
 pub const FEEDS: &str = "feeds";
 
+/// The cache family of who may act as a player: bumped when a player is deleted or its owner is
+/// banned, deactivated or changes role; the mqtt-bridge's authenticated-player cache follows it.
+pub const PLAYERS: &str = "players";
+
 /// The cache family of one post's permalink data.
 pub fn post_family(post_id: i64) -> String {
     format!("post:{post_id}")

@@ -169,6 +169,11 @@ async fn run_observed(
 ) -> Result<(), BridgeError> {
     settings.validate()?;
     let (client, mut eventloop) = AsyncClient::new(settings.mqtt_options(), 1024);
+    // Replies end in a partial segment that Nagle would hold until the broker's delayed ACK
+    // (~40 ms): far more than the work behind a cached page.
+    let mut net = rumqttc::NetworkOptions::new();
+    net.set_tcp_nodelay(true);
+    eventloop.set_network_options(net);
     let filters = protocol::topic::bridge_subscriptions(&settings.group);
     let dispatcher = Dispatcher::start(ctx.clone(), client.clone(), &settings);
     let sweeper = tokio::spawn(sweep::run(ctx, settings.sweep_interval));

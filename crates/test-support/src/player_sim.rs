@@ -88,7 +88,8 @@ impl PlayerSim {
     /// Connects like the p3a and returns once subscribed and the capabilities, state and
     /// `online` status are queued; fails with the broker's or the TLS layer's refusal.
     pub async fn connect(cfg: SimConfig) -> Result<Self, SimError> {
-        let (client, eventloop) = AsyncClient::new(cfg.mqtt_options()?, 256);
+        let (client, mut eventloop) = AsyncClient::new(cfg.mqtt_options()?, 256);
+        eventloop.set_network_options(no_delay());
         let (commands, commands_rx) = mpsc::channel(256);
         let (view_acks, view_acks_rx) = mpsc::channel(256);
         let (unmatched, unmatched_rx) = mpsc::channel(256);
@@ -382,4 +383,12 @@ async fn recv(rx: &tokio::sync::Mutex<mpsc::Receiver<Value>>, timeout: Duration)
         .await
         .ok()
         .flatten()
+}
+
+/// Requests are small and answered fast: with Nagle's algorithm on (rumqttc's default), a
+/// request queued behind an unacknowledged PUBACK waits for the peer's delayed ACK (~40 ms).
+fn no_delay() -> rumqttc::NetworkOptions {
+    let mut n = rumqttc::NetworkOptions::new();
+    n.set_tcp_nodelay(true);
+    n
 }

@@ -41,14 +41,20 @@ fn bridge_rss_mib(stack: &Stack) -> Option<f64> {
 
 static FIRST_FAILURE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// One player's loop: walk `all` page by page until the deadline; returns round trips (µs) and
-/// the number of failed requests (timeouts or `success: false`).
-async fn walk_until(sim: Arc<PlayerSim>, deadline: Instant) -> (Vec<u32>, u64) {
+/// One player's loop: walk `all` page by page until the deadline, one request every `every`
+/// (a paced player, as a frame refreshing its channel) or back to back when `every` is zero;
+/// a late reply delays the next request rather than bunching requests up. The first request
+/// waits a random part of `every`, so players do not fire in step. Returns round trips (µs)
+/// and the number of failed requests (timeouts or `success: false`).
+async fn walk_until(sim: Arc<PlayerSim>, every: Duration, deadline: Instant) -> (Vec<u32>, u64) {
     let mut lat = Vec::new();
     let mut failed = 0;
     let mut cursor = serde_json::Value::Null;
-    while Instant::now() < deadline {
+    let mut next = Instant::now() + every.mul_f64(rand::random::<f64>());
+    while next < deadline {
+        tokio::time::sleep_until(next.into()).await;
         let started = Instant::now();
+        next = started + every;
         let fields =
             json!({"channel": "all", "sort": "server_order", "limit": 32, "cursor": cursor});
         match sim.request("query_posts", fields).await {
@@ -67,6 +73,7 @@ async fn walk_until(sim: Arc<PlayerSim>, deadline: Instant) -> (Vec<u32>, u64) {
                 cursor = serde_json::Value::Null;
             }
         }
+        next = next.max(Instant::now());
     }
     (lat, failed)
 }
@@ -76,6 +83,7 @@ async fn main() {
     let players: usize = env_or("PLAYERS", 500);
     let secs: u64 = env_or("DURATION_SECS", 30);
     let parallel: usize = env_or("CONNECT_PARALLEL", 16);
+    let every = Duration::from_millis(env_or("INTERVAL_MS", 250));
     let stack = Stack::load();
     let db = sqlx::PgPool::connect(stack.get("DATABASE_URL"))
         .await
@@ -130,7 +138,7 @@ async fn main() {
     let tasks: Vec<_> = pool
         .players()
         .iter()
-        .map(|p| tokio::spawn(walk_until(p.clone(), deadline)))
+        .map(|p| tokio::spawn(walk_until(p.clone(), every, deadline)))
         .collect();
     let mut rss_peak = rss_idle.unwrap_or(0.0);
     while Instant::now() < deadline {
@@ -157,6 +165,15 @@ async fn main() {
     println!("players            {players}");
     println!("connections held   {held}");
     println!("duration           {elapsed:.1} s");
+    if every.is_zero() {
+        println!("pacing             none (each player back to back)");
+    } else {
+        println!(
+            "pacing             1 request / {} ms per player, {:.0} requests/s offered",
+            every.as_millis(),
+            players as f64 / every.as_secs_f64()
+        );
+    }
     println!("requests ok        {}", lat.len());
     println!("requests failed    {failed}");
     println!("requests/s         {:.0}", lat.len() as f64 / elapsed);

@@ -156,17 +156,28 @@ async fn requests_of_an_unregistered_or_banned_owner_fail_authentication() {
     let sim = PlayerSim::connect(cfg).await.unwrap();
     ok(&sim, "echo", json!({"echo_data": "before"})).await;
 
-    // Banned from the database (no moderation round trip needed for this check).
+    // Banned by a moderator through the api: the bridge's cache of authenticated players
+    // follows the api's `players` generation, so the very next requests are refused.
     let db = sqlx::PgPool::connect(stack.get("DATABASE_URL"))
         .await
         .unwrap();
-    sqlx::query("update users set banned_until = now() + interval '1 day' where id = $1")
+    let user_key: uuid::Uuid = sqlx::query_scalar("select user_key from users where id = $1")
         .bind(i32::try_from(owner.user_id).unwrap())
-        .execute(&db)
+        .fetch_one(&db)
         .await
         .unwrap();
-    // An authorization cache, if any, may keep the old answer for a few seconds.
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let moderator = Member::site_owner(&stack).await;
+    let (status, body) = moderator
+        .call(
+            &stack,
+            reqwest::Method::POST,
+            &format!("/v1/admin/user/{user_key}/ban"),
+            Some(json!({"duration_days": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Only the generation's mirror in the bridge (200 ms) may keep the old answer.
+    let deadline = Instant::now() + Duration::from_secs(2);
     loop {
         let r = sim
             .request("query_posts", json!({"channel": "all", "limit": 1}))
@@ -180,6 +191,6 @@ async fn requests_of_an_unregistered_or_banned_owner_fail_authentication() {
             Instant::now() < deadline,
             "a banned owner's player is still answered: {r}"
         );
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -21,6 +21,8 @@ use crate::Ctx;
 pub const PAGE_TTL: Duration = Duration::from_secs(3);
 /// How long a generation read from Redis is trusted.
 pub const GENERATION_TTL: Duration = Duration::from_millis(200);
+/// How long an authenticated player is trusted under one `players` generation.
+pub const PLAYER_TTL: Duration = Duration::from_secs(10);
 /// How long an owner's approved monitored tags are trusted.
 pub const PREFS_TTL: Duration = Duration::from_secs(5);
 const PAGE_ENTRIES: usize = 4096;
@@ -124,6 +126,10 @@ static PAGES: LazyLock<TtlMap<PageKey, (u64, Arc<Page>)>> =
     LazyLock::new(|| TtlMap::new(PAGE_TTL, PAGE_ENTRIES, PAGE_BYTES));
 static GENERATIONS: LazyLock<TtlMap<String, u64>> =
     LazyLock::new(|| TtlMap::new(GENERATION_TTL, 1024, usize::MAX));
+/// (Redis prefix, player key) → the active player with the `players` generation it was read at.
+type PlayersByKey = TtlMap<(String, uuid::Uuid), (u64, db::players::ActivePlayer)>;
+static PLAYERS: LazyLock<PlayersByKey> =
+    LazyLock::new(|| TtlMap::new(PLAYER_TTL, 65_536, usize::MAX));
 /// (Redis prefix, owner id) → the owner's hidden monitored tags.
 type TagsByOwner = TtlMap<(String, i32), Arc<[String]>>;
 static HIDDEN_TAGS: LazyLock<TagsByOwner> =
@@ -137,20 +143,48 @@ pub fn scope(ctx: &Ctx) -> String {
 /// The current feeds generation (mirrored briefly); `None` when Redis cannot say, in which
 /// case nothing is cached.
 pub async fn feeds_generation(ctx: &Ctx) -> Option<u64> {
-    let name = ctx.kv.key(kv::cache::FEEDS);
+    generation(ctx, kv::cache::FEEDS).await
+}
+
+async fn generation(ctx: &Ctx, family: &str) -> Option<u64> {
+    let name = ctx.kv.key(family);
     if let Some(g) = GENERATIONS.get(&name) {
         return Some(g);
     }
-    match ctx.kv.generation(kv::cache::FEEDS).await {
+    match ctx.kv.generation(family).await {
         Ok(g) => {
             GENERATIONS.put(name, g, 0);
             Some(g)
         }
         Err(e) => {
-            tracing::warn!(error = %e, "feeds generation unavailable; not caching pages");
+            tracing::warn!(error = %e, family, "cache generation unavailable; not caching");
             None
         }
     }
+}
+
+/// The registered player with an active owner behind `key`, or `None`. Only found players are
+/// remembered, so a registration counts at once; what ends access (deletion, a ban, a
+/// deactivated owner, a role change) bumps the `players` generation, which this process sees
+/// within [`GENERATION_TTL`]. Without Redis every call reads the database.
+pub async fn active_player(
+    ctx: &Ctx,
+    key: uuid::Uuid,
+) -> Result<Option<db::players::ActivePlayer>, db::DbError> {
+    let generation = generation(ctx, kv::cache::PLAYERS).await;
+    let slot = (ctx.kv.key(""), key);
+    if let Some(g) = generation {
+        if let Some((at, p)) = PLAYERS.get(&slot) {
+            if at == g {
+                return Ok(Some(p));
+            }
+        }
+    }
+    let found = db::players::find_active_by_key(&ctx.db, key).await?;
+    if let (Some(g), Some(p)) = (generation, &found) {
+        PLAYERS.put(slot, (g, p.clone()), 0);
+    }
+    Ok(found)
 }
 
 pub fn page(key: &PageKey, generation: u64) -> Option<Arc<Page>> {

@@ -135,7 +135,7 @@ pub async fn handle_mqtt(ctx: &Ctx, key: Uuid, payload: &[u8]) -> Option<(String
         Err(e) => e.reply_id().to_string(),
         Ok(r) => r.request_id.clone(),
     };
-    let player = match db::players::find_active_by_key(&ctx.db, key).await {
+    let player = match cache::active_player(ctx, key).await {
         Ok(Some(p)) => p,
         Ok(None) => {
             let r = Reply::authentication_failed(&reply_id);

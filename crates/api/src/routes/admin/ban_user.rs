@@ -81,6 +81,7 @@ pub async fn ban_user(
     .await?;
     commit(tx).await?;
     crate::cache::feeds_changed(&state).await;
+    crate::cache::players_changed(&state).await;
     Ok((
         StatusCode::CREATED,
         Json(BanResponse {

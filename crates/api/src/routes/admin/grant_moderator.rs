@@ -45,6 +45,7 @@ pub async fn grant_moderator(
     }
     audit_user(&mut tx, &actor, "promote_moderator", &target, None, None).await?;
     commit(tx).await?;
+    crate::cache::players_changed(&state).await;
     if granted {
         notify(
             &state,

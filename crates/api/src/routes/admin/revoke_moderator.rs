@@ -38,6 +38,7 @@ pub async fn revoke_moderator(
     }
     audit_user(&mut tx, &actor, "demote_moderator", &target, None, None).await?;
     commit(tx).await?;
+    crate::cache::players_changed(&state).await;
     if revoked {
         notify(
             &state,

@@ -42,6 +42,7 @@ pub async fn delete_player(
         return Err(player_not_found());
     }
     tx.commit().await.map_err(ApiError::internal)?;
+    crate::cache::players_changed(&state).await;
     tracing::info!(player_id = %player.id, revoked, "player deleted");
     super::issue::spawn_teardown(&state, vec![player.player_key]);
     Ok(StatusCode::NO_CONTENT)

@@ -97,7 +97,10 @@ pub async fn update_report(
     match effect {
         Effect::Post(post_id) => crate::cache::post_changed(&state, post_id).await,
         Effect::CommentOn(post_id) => crate::cache::post_counters_changed(&state, post_id).await,
-        Effect::Account => crate::cache::feeds_changed(&state).await,
+        Effect::Account => {
+            crate::cache::feeds_changed(&state).await;
+            crate::cache::players_changed(&state).await;
+        }
         Effect::Nothing => {}
     }
     // A moderator resolving their own report needs no notice of it.

@@ -47,6 +47,7 @@ pub async fn delete_account(
     )
     .await?;
     commit(tx).await?;
+    crate::cache::players_changed(&state).await;
     // Its players lose their certificates and live sessions now, not at the purge.
     crate::routes::players::issue::teardown_account(&state, user.id).await;
     // Enqueued after the commit so the worker never sees an account that is still active.
