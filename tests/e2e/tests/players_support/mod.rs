@@ -152,3 +152,7 @@ pub async fn fails(sim: &PlayerSim, t: &str, fields: Value, code: &str) -> Value
     assert_eq!(r["error_code"], code, "{t} {fields}: {r}");
     r
 }
+
+/// Fixtures of tests/players_checks.rs; the journey in tests/players.rs does not use them.
+#[allow(dead_code)]
+pub mod fixtures;
