@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rescaleNearest, type Pixels } from '@/lib/rescale';
+import { gifFrameCount, isAnimated, rescaleNearest, type Pixels } from '@/lib/rescale';
 
 function img(w: number, h: number, px: number[][]): Pixels {
   const data = new Uint8ClampedArray(w * h * 4);
@@ -51,5 +51,51 @@ describe('rescaleNearest', () => {
   it('refuses a bad size or buffer', () => {
     expect(() => rescaleNearest(img(1, 1, [R]), 0, 1)).toThrow(RangeError);
     expect(() => rescaleNearest({ width: 2, height: 2, data: new Uint8ClampedArray(4) }, 1, 1)).toThrow(RangeError);
+  });
+});
+
+/** A minimal GIF: 2×2, global palette of 2, `frames` image blocks, optional extension first. */
+function gif(frames: number, withComment = false): Uint8Array {
+  const out: number[] = [...'GIF89a'].map((c) => c.charCodeAt(0));
+  out.push(2, 0, 2, 0, 0x80, 0, 0); // 2×2, global table of 2 entries
+  out.push(0, 0, 0, 255, 255, 255);
+  if (withComment) out.push(0x21, 0xfe, 3, 0x2c, 0x2c, 0x2c, 0); // bytes that look like descriptors
+  for (let f = 0; f < frames; f++) {
+    out.push(0x21, 0xf9, 4, 0, 10, 0, 0, 0); // graphic control: 100 ms
+    out.push(0x2c, 0, 0, 0, 0, 2, 0, 2, 0, 0);
+    out.push(2, 2, 0x44, 0x01, 0); // LZW min size 2, one sub-block, terminator
+  }
+  out.push(0x3b);
+  return new Uint8Array(out);
+}
+
+function webp(flags: number): Uint8Array {
+  const b = new Uint8Array(30);
+  b.set([...'RIFF'].map((c) => c.charCodeAt(0)), 0);
+  b.set([...'WEBP'].map((c) => c.charCodeAt(0)), 8);
+  b.set([...'VP8X'].map((c) => c.charCodeAt(0)), 12);
+  b[20] = flags;
+  return b;
+}
+
+describe('isAnimated', () => {
+  it('counts the frames of a GIF by walking its blocks', () => {
+    expect(gifFrameCount(gif(1))).toBe(1);
+    expect(gifFrameCount(gif(3))).toBe(3);
+    expect(isAnimated(gif(1), 'gif')).toBe(false);
+    expect(isAnimated(gif(2), 'gif')).toBe(true);
+  });
+
+  it('is not fooled by descriptor bytes inside an extension', () => {
+    expect(gifFrameCount(gif(1, true))).toBe(1);
+  });
+
+  it('reads the animation flag of an extended WebP', () => {
+    expect(isAnimated(webp(0x02), 'webp')).toBe(true);
+    expect(isAnimated(webp(0x10), 'webp')).toBe(false);
+  });
+
+  it('never calls a PNG or BMP animated', () => {
+    expect(isAnimated(gif(2), 'png')).toBe(false);
   });
 });

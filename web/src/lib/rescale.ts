@@ -36,3 +36,56 @@ export function rescaleNearest(src: Pixels, width: number, height: number): Pixe
   }
   return { width, height, data: out };
 }
+
+// Animated files are not rescaled here: the canvas only ever sees their first frame, and
+// re-encoding every frame would need a GIF/WebP encoder the page does not ship. The upload
+// form uses this to say so before the artist loses the animation.
+
+/** True when a GIF has more than one frame or a WebP carries an animation. */
+export function isAnimated(bytes: Uint8Array, format: string | null): boolean {
+  if (format === 'gif') return gifFrameCount(bytes, 2) > 1;
+  if (format === 'webp') return webpAnimated(bytes);
+  return false;
+}
+
+/** Counts GIF image descriptors, stopping at `stopAt`; walks the block structure. */
+export function gifFrameCount(b: Uint8Array, stopAt = Infinity): number {
+  if (b.length < 13) return 0;
+  let i = 13;
+  const flags = b[10];
+  if (flags & 0x80) i += 3 * (1 << ((flags & 0x07) + 1));
+  let frames = 0;
+  while (i < b.length) {
+    const tag = b[i];
+    if (tag === 0x3b) break;
+    if (tag === 0x21) {
+      i = skipSubBlocks(b, i + 2);
+    } else if (tag === 0x2c) {
+      frames++;
+      if (frames >= stopAt || i + 10 > b.length) break;
+      const lf = b[i + 9];
+      i += 10;
+      if (lf & 0x80) i += 3 * (1 << ((lf & 0x07) + 1));
+      i = skipSubBlocks(b, i + 1); // past the LZW minimum code size byte
+    } else {
+      break; // not a GIF block: the file is damaged; count what was found
+    }
+  }
+  return frames;
+}
+
+function skipSubBlocks(b: Uint8Array, i: number): number {
+  while (i < b.length) {
+    const n = b[i];
+    i += 1 + n;
+    if (n === 0) break;
+  }
+  return i;
+}
+
+/** An animated WebP is an extended (`VP8X`) file with the animation flag set. */
+function webpAnimated(b: Uint8Array): boolean {
+  const tag = (o: number) => String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]);
+  if (b.length < 21 || tag(0) !== 'RIFF' || tag(8) !== 'WEBP') return false;
+  return tag(12) === 'VP8X' && (b[20] & 0x02) !== 0;
+}

@@ -1,16 +1,25 @@
 // `/mod-dashboard`: the approval queue, open reports and the audit log, for moderators.
 import Link from 'next/link';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, qs } from '@/api/browser';
 import { errorMessage } from '@/api/client';
 import type { AuditEntry, AuditPage, Post, PostPage, Report, ReportPage } from '@/api/types';
 import { Layout } from '@/components/Layout';
 import { PagerFooter, PostTile } from '@/components/PostGrid';
 import { isModerator } from '@/hooks/useAuth';
-import { useCursorPager } from '@/hooks/useCursorPager';
+import { useCursorPager, type PagerHandle } from '@/hooks/useCursorPager';
 import { useRequireAuth } from '@/hooks/useRequireAuth';
 
 type Tab = 'pending' | 'reports' | 'audit';
+
+/** Approving or resolving every loaded row would leave an empty list that reads "nothing
+ *  waits" while later pages exist; fetch the next page (by its cursor) instead. */
+function useRefillWhenCleared<T>(pager: PagerHandle<T>, active: boolean): void {
+  const { loaded, loading, done, error, items, loadMore } = pager;
+  useEffect(() => {
+    if (active && loaded && !loading && !done && !error && items.length === 0) loadMore();
+  }, [active, loaded, loading, done, error, items.length, loadMore]);
+}
 
 export default function ModDashboard() {
   const { ready, me } = useRequireAuth();
@@ -20,6 +29,9 @@ export default function ModDashboard() {
   const pending = useCursorPager<Post>('pending', (cursor) => api().json<PostPage>(`/v1/admin/pending-approval${qs({ cursor, limit: 50 })}`), (p) => p.id, ready && mod && tab === 'pending');
   const reports = useCursorPager<Report>('reports', (cursor) => api().json<ReportPage>(`/v1/report${qs({ status: 'open', cursor, limit: 50 })}`), (r) => r.id, ready && mod && tab === 'reports');
   const audit = useCursorPager<AuditEntry>('audit', (cursor) => api().json<AuditPage>(`/v1/admin/audit-log${qs({ cursor, limit: 50 })}`), (a) => a.id, ready && mod && tab === 'audit');
+
+  useRefillWhenCleared(pending, tab === 'pending');
+  useRefillWhenCleared(reports, tab === 'reports');
 
   const act = async (fn: () => Promise<void>) => {
     setError(null);

@@ -8,9 +8,20 @@ import { errorMessage } from '@/api/client';
 import type { Post, UploadResponse } from '@/api/types';
 import { Layout } from '@/components/Layout';
 import { useRequireAuth } from '@/hooks/useRequireAuth';
-import { rescaleNearest } from '@/lib/rescale';
-import { ACCEPTED_EXTENSIONS, checkArtwork, isValidSize, type FileCheck } from '@/lib/sizeRules';
+import { isAnimated, rescaleNearest } from '@/lib/rescale';
+import { ACCEPTED_EXTENSIONS, MAX_FILE_BYTES, checkArtwork, isValidSize, type FileCheck } from '@/lib/sizeRules';
 import { bytes } from '@/lib/format';
+
+// The licences seeded by the artwork migration, in its order (so ids 1-6). There is no listing
+// route yet; an unknown id would come back as a 400 shown under the form.
+const LICENSES: { id: number; identifier: string; title: string }[] = [
+  { id: 1, identifier: 'CC0-1.0', title: 'CC0 1.0 Universal (public domain)' },
+  { id: 2, identifier: 'CC-BY-4.0', title: 'Attribution 4.0' },
+  { id: 3, identifier: 'CC-BY-SA-4.0', title: 'Attribution-ShareAlike 4.0' },
+  { id: 4, identifier: 'CC-BY-NC-4.0', title: 'Attribution-NonCommercial 4.0' },
+  { id: 5, identifier: 'CC-BY-ND-4.0', title: 'Attribution-NoDerivatives 4.0' },
+  { id: 6, identifier: 'CC-BY-NC-ND-4.0', title: 'Attribution-NonCommercial-NoDerivatives 4.0' },
+];
 
 interface Loaded {
   file: File;
@@ -18,6 +29,7 @@ interface Loaded {
   width: number;
   height: number;
   previewUrl: string;
+  animated: boolean;
 }
 
 async function inspect(file: File): Promise<Loaded> {
@@ -31,7 +43,14 @@ async function inspect(file: File): Promise<Loaded> {
     // Not decodable as an image: the format check below says why.
   }
   const check = checkArtwork(head, file.size, dims);
-  return { file, check, width: dims?.width ?? 0, height: dims?.height ?? 0, previewUrl: URL.createObjectURL(file) };
+  // Frames can start past the first 64 KiB, so an animation is looked for in the whole file.
+  // Files over the size limit are refused anyway and are not read whole.
+  const readAll = (check.format === 'gif' || check.format === 'webp') && file.size <= MAX_FILE_BYTES;
+  const whole = readAll ? new Uint8Array(await file.arrayBuffer()) : head;
+  return {
+    file, check, width: dims?.width ?? 0, height: dims?.height ?? 0,
+    previewUrl: URL.createObjectURL(file), animated: isAnimated(whole, check.format),
+  };
 }
 
 /** Draws the first frame, rescales its pixels nearest-neighbour, and encodes a PNG. */
@@ -65,8 +84,10 @@ export default function Submit() {
   const [description, setDescription] = useState('');
   const [hashtags, setHashtags] = useState('');
   const [hidden, setHidden] = useState(false);
+  // '' is "All rights reserved": no license_id is sent, as the api stores no licence by default.
+  const [license, setLicense] = useState('');
   const [target, setTarget] = useState<{ width: number; height: number } | null>(null);
-  const [errors, setErrors] = useState<{ file?: string; title?: string; scale?: string; form?: string }>({});
+  const [errors, setErrors] = useState<{ file?: string; title?: string; scale?: string; license?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<{ post: Post; message: string } | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -113,13 +134,16 @@ export default function Submit() {
     form.append('description', description);
     form.append('hashtags', hashtags);
     form.append('hidden_by_user', hidden ? 'true' : 'false');
+    if (license) form.append('license_id', license);
     form.append('client', 'web');
     form.append('creation_method', 'external_file');
     try {
       const r = await api().json<UploadResponse>('/v1/post/upload', { method: 'POST', body: form });
       setDone(r);
     } catch (err) {
-      setErrors({ form: errorMessage(err) });
+      const msg = errorMessage(err);
+      // The api names the licence in its message; show that one next to the select.
+      setErrors(/license/i.test(msg) ? { license: msg } : { form: msg });
     } finally {
       setBusy(false);
     }
@@ -135,7 +159,7 @@ export default function Submit() {
           <p className="form-links">
             <Link className="button" href={`/p/${done.post.public_sqid}`}>View post</Link>
             <button type="button" className="button button-secondary" onClick={() => void navigator.clipboard?.writeText(link)}>Copy link</button>
-            <button type="button" className="button button-secondary" onClick={() => { setDone(null); setLoaded(null); setTitle(''); setDescription(''); setHashtags(''); }}>
+            <button type="button" className="button button-secondary" onClick={() => { setDone(null); setLoaded(null); setTitle(''); setDescription(''); setHashtags(''); setLicense(''); }}>
               Post another
             </button>
           </p>
@@ -158,8 +182,12 @@ export default function Submit() {
             <label htmlFor="sub-file">Artwork file (PNG, GIF, WebP or BMP; up to 5 MiB; 8 to 256 px)</label>
             <input ref={inputRef} id="sub-file" type="file" accept={ACCEPTED_EXTENSIONS.join(',')}
               onChange={(e) => void choose(e.target.files?.[0])}
-              aria-invalid={!!(errors.file || (c && c.problems.length))} aria-describedby="sub-file-status" />
+              aria-invalid={!!(errors.file || (c && c.problems.length))} aria-describedby="sub-file-status sub-file-animated" />
             <p className="hint"><Link href="/about#size-rules">Size rules</Link></p>
+            <p className="hint" id="sub-file-animated">
+              Animated GIF and WebP files must already have a valid size: this page can rescale still
+              images only, because the browser hands it just the first frame of an animation.
+            </p>
           </div>
           <div id="sub-file-status" aria-live="polite">
             {loaded && c && (
@@ -188,10 +216,15 @@ export default function Submit() {
                 <label htmlFor="sc-h">Height <input id="sc-h" type="number" min={8} max={256} value={target.height}
                   onChange={(e) => setTarget({ ...target, height: Number(e.target.value) })} /></label>
               </div>
-              {c.format === 'gif' || c.format === 'webp' ? (
-                <p className="hint">Rescaling keeps the first frame only.</p>
-              ) : null}
-              <button type="button" className="button button-small" onClick={() => void applyScale()}>Rescale</button>
+              {loaded.animated && (
+                <p className="warning" role="alert">
+                  This file is animated. Rescaling here makes a still PNG of the first frame and the
+                  animation is lost; to keep it, resize the animation in your editor to a valid size.
+                </p>
+              )}
+              <button type="button" className="button button-small" onClick={() => void applyScale()}>
+                {loaded.animated ? 'Rescale to a still image' : 'Rescale'}
+              </button>
               {errors.scale && <p className="field-error" role="alert">{errors.scale}</p>}
             </fieldset>
           )}
@@ -204,6 +237,15 @@ export default function Submit() {
           <textarea id="sub-desc" value={description} maxLength={5000} rows={4} onChange={(e) => setDescription(e.target.value)} />
           <label htmlFor="sub-tags">Hashtags (comma-separated)</label>
           <input id="sub-tags" value={hashtags} placeholder="cat, animation" onChange={(e) => setHashtags(e.target.value)} />
+          <label htmlFor="sub-license">Licence</label>
+          <select id="sub-license" value={license} onChange={(e) => setLicense(e.target.value)} aria-invalid={!!errors.license} aria-describedby="sub-license-hint">
+            <option value="">All rights reserved</option>
+            {LICENSES.map((l) => (
+              <option key={l.id} value={String(l.id)}>{l.identifier} — {l.title}</option>
+            ))}
+          </select>
+          <p id="sub-license-hint" className="hint">Says what others may do with your artwork. Without a licence, all rights stay with you.</p>
+          {errors.license && <p className="field-error" role="alert">{errors.license}</p>}
           <fieldset>
             <legend>Visibility</legend>
             <label className="check"><input type="radio" name="vis" checked={!hidden} onChange={() => setHidden(false)} /> Public</label>
