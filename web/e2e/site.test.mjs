@@ -1,7 +1,8 @@
 // End-to-end journey through the real stack (Caddy on SITE_URL, the api, the worker, the SMTP
 // sink): sign up with the mailed code, upload a GIF, the owner approves it, it shows in Recent,
 // a second member reacts and comments, the first sees the badge change live, and the post page
-// carries its Open Graph tags and the image in plain HTML. Steps depend on each other and run
+// carries its Open Graph tags and the image in plain HTML; a simulated p3a (player.mjs) is
+// registered on My Players and receives the artwork. Steps depend on each other and run
 // in order. Screenshots land in web/test-results/screenshots/.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeGif } from './gif.mjs';
 import { eventually, launch, localContext, shot, STACK_DIR, stackEnv, waitForCode } from './lib.mjs';
+import { startPlayerSim } from './player.mjs';
 
 const run = randomUUID().slice(0, 8);
 const PASSWORD = `pixels-${run}-9`;
@@ -25,6 +27,7 @@ before(async () => {
 });
 
 after(async () => {
+  await s.sim?.stop();
   await s.browser?.close();
 });
 
@@ -265,6 +268,101 @@ describe('the site through Caddy', () => {
     await page.goto(`${s.site}/players`);
     await page.getByRole('heading', { name: 'My Players' }).waitFor();
     await shot(page, 'players');
+  });
+
+  step('My Players: a simulated p3a is registered with its code, goes online and receives the artwork', async () => {
+    const post = await (await fetch(`${s.site}/api/v1/p/${s.sqid}`)).json();
+    assert.equal(typeof post.id, 'number', 'the approved post is public');
+    s.sim = startPlayerSim({ api: `${s.site}/api`, vault: s.env.VAULT_PUBLIC_BASE_URL });
+    const prov = await s.sim.waitFor((e) => e.event === 'provisioned', 120_000, 'provisioning');
+    assert.match(prov.registration_code, /^[A-Z0-9]{6}$/);
+
+    // The header menu leads to the member's own page.
+    const page = await s.ctxA.newPage();
+    await page.goto(`${s.site}/players`);
+    await page.getByRole('button', { name: 'Open menu' }).click();
+    await page.getByRole('menuitem', { name: 'My Players' }).click();
+    await page.waitForURL((u) => /^\/u\/[^/]+\/player$/.test(u.pathname));
+    await page.getByRole('heading', { name: 'My Players' }).waitFor();
+    // Another member is told the page is not theirs.
+    const other = await s.ctxB.newPage();
+    await other.goto(page.url());
+    await other.getByText('Players can only be seen and controlled by their owner.').waitFor();
+    assert.equal(await other.getByRole('button', { name: '+ Register Player' }).count(), 0);
+    await other.close();
+
+    await page.getByRole('button', { name: '+ Register Player' }).click();
+    const code = page.getByLabel('Registration code');
+    assert.equal(await code.getAttribute('placeholder'), 'A3F8X2');
+    await code.fill('zz-zz zz9');
+    assert.equal(await code.inputValue(), 'ZZZZZZ', 'upper-cased, A–Z/0–9 only, 6 at most');
+    const name = `Frame ${run}`;
+    await page.getByLabel('Player name').fill(name);
+    await page.getByRole('button', { name: 'Register player', exact: true }).click();
+    await page.getByText('This code is invalid or has expired.').waitFor();
+    await code.fill(prov.registration_code.toLowerCase());
+    assert.equal(await code.inputValue(), prov.registration_code);
+    await page.getByRole('button', { name: 'Register player', exact: true }).click();
+
+    const card = page.getByRole('article', { name });
+    await card.waitFor();
+    await s.sim.waitFor((e) => e.event === 'connected', 30_000, 'the mTLS connection');
+    await eventually(async () => (await card.getByTestId('player-status').textContent()) === 'Online', 20_000, 'the card to show Online');
+    // Online arrived over the live stream, not the 5 s fallback poll.
+    assert.equal(await page.getByTestId('live-mode').textContent(), 'Live');
+    // The p3a declares pause, brightness and rotation, and no mirror.
+    await card.getByLabel('Brightness').waitFor();
+    await card.getByLabel('Rotation').waitFor();
+    await card.getByRole('button', { name: 'Pause' }).waitFor();
+    assert.equal(await card.getByLabel('Mirror').count(), 0);
+    await card.getByText('p3a · firmware 1.1.1').waitFor();
+
+    await card.getByLabel('Artwork link or id').fill(`${s.site}/p/${s.sqid}`);
+    await card.getByRole('button', { name: 'Send artwork' }).click();
+    await card.getByText(`Sent post ${post.id}`).waitFor();
+    const cmd = await s.sim.waitFor((e) => e.event === 'command' && e.command_type === 'show_artwork', 15_000, 'show_artwork');
+    assert.equal(cmd.payload.post_id, post.id);
+    assert.equal(cmd.payload.storage_key, post.storage_key);
+
+    await card.getByRole('button', { name: 'Next' }).click();
+    await s.sim.waitFor((e) => e.event === 'command' && e.command_type === 'swap_next', 15_000, 'swap_next');
+    // The simulator applies brightness and reports the new state, which the card shows live.
+    await card.getByLabel('Brightness').fill('42');
+    const bright = await s.sim.waitFor((e) => e.event === 'command' && e.command_type === 'set_brightness', 15_000, 'set_brightness');
+    assert.equal(bright.payload.value, 42);
+    await card.getByText('Brightness 42', { exact: true }).waitFor();
+    await shot(page, 'my-players');
+
+    // The post page offers the same to a member with players.
+    const postPage = await s.ctxA.newPage();
+    await postPage.goto(`${s.site}/p/${s.sqid}`);
+    await postPage.getByLabel('Player', { exact: true }).selectOption({ label: name });
+    const before = s.sim.events.length;
+    await postPage.getByRole('button', { name: 'Send to player' }).click();
+    await postPage.getByText('Sent', { exact: true }).waitFor();
+    const again = await s.sim.waitFor((e) => s.sim.events.indexOf(e) >= before && e.event === 'command' && e.command_type === 'show_artwork', 15_000, 'show_artwork from the post page');
+    assert.equal(again.payload.post_id, post.id);
+    await postPage.close();
+
+    // Certificate files, rename, then delete after the confirmation.
+    await card.getByText('Certificates').click();
+    const [dl] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'Download ca.pem' }).click()]);
+    assert.equal(dl.suggestedFilename(), 'ca.pem');
+    const { readFile } = await import('node:fs/promises');
+    assert.match(await readFile(await dl.path(), 'utf8'), /^-----BEGIN CERTIFICATE-----/);
+    await card.getByRole('button', { name: 'Rename' }).click();
+    const renamed = `${name} (hall)`;
+    await card.getByLabel('New name').fill(renamed);
+    await card.getByRole('button', { name: 'Save name' }).click();
+    const card2 = page.getByRole('article', { name: renamed });
+    await card2.getByText('Renamed').waitFor();
+    await card2.getByRole('button', { name: 'Delete' }).click();
+    await card2.getByRole('button', { name: 'Yes, delete' }).click();
+    await card2.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'My Players' }).waitFor();
+    await page.getByText(/No players yet/).waitFor();
+    await s.sim.stop();
   });
 
   step('sign-out reaches every tab of the session', async () => {

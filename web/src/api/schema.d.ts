@@ -58,7 +58,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["register"];
+        post: operations["register_player"];
         delete?: never;
         options?: never;
         head?: never;
@@ -730,7 +730,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["post_v1_auth_register"];
+        post: operations["register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1050,7 +1050,8 @@ export interface paths {
         };
         get?: never;
         put: operations["like_comment"];
-        post: operations["post_v1_post_comments_id_like"];
+        /** The original also accepted POST; a route of its own keeps operation ids unique. */
+        post: operations["like_comment_post"];
         delete: operations["unlike_comment"];
         options?: never;
         head?: never;
@@ -1624,7 +1625,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["get_v1_user_u_sqid_following"];
+        get: operations["user_following"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2808,7 +2809,7 @@ export interface operations {
             };
         };
     };
-    register: {
+    register_player: {
         parameters: {
             query?: never;
             header?: never;
@@ -4631,13 +4632,13 @@ export interface operations {
     };
     github_callback: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                code: string | null;
-                state: string | null;
-                error: string | null;
+            query?: {
+                code?: string;
+                state?: string;
+                error?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4704,14 +4705,14 @@ export interface operations {
     };
     github_login: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                redirect_uri: string | null;
-                code_challenge: string | null;
-                code_challenge_method: string | null;
-                state: string | null;
+            query?: {
+                redirect_uri?: string;
+                code_challenge?: string;
+                code_challenge_method?: string;
+                state?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4920,7 +4921,7 @@ export interface operations {
             };
         };
     };
-    post_v1_auth_register: {
+    register: {
         parameters: {
             query?: never;
             header?: never;
@@ -5109,11 +5110,11 @@ export interface operations {
     };
     verify_email: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query: {
                 token: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -5617,53 +5618,53 @@ export interface operations {
     };
     list_posts: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description The member's `user_key` (UUID) or integer id: their profile list. */
-                owner_id: string | null;
-                hashtag: string | null;
-                promoted: boolean | null;
+                owner_id?: string;
+                hashtag?: string;
+                promoted?: boolean;
                 /** @description `user_key` or id: posts this member reacted to. */
-                reacted_by: string | null;
-                visible_only: boolean | null;
+                reacted_by?: string;
+                visible_only?: boolean;
                 /**
                  * @description created_at, creation_date, width, height, frame_count, unique_colors, file_bytes,
                  *     reactions, reacted_at (needs reacted_by), random.
                  */
-                sort: string | null;
+                sort?: string;
                 /** @description asc or desc (default). */
-                order: string | null;
-                width_min: number | null;
-                width_max: number | null;
-                height_min: number | null;
-                height_max: number | null;
-                file_bytes_min: number | null;
-                file_bytes_max: number | null;
-                frame_count_min: number | null;
-                frame_count_max: number | null;
-                unique_colors_min: number | null;
-                unique_colors_max: number | null;
-                reactions_min: number | null;
-                reactions_max: number | null;
-                comments_min: number | null;
-                comments_max: number | null;
-                created_after: string | null;
-                created_before: string | null;
-                has_transparency: boolean | null;
-                has_semitransparency: boolean | null;
+                order?: string;
+                width_min?: number;
+                width_max?: number;
+                height_min?: number;
+                height_max?: number;
+                file_bytes_min?: number;
+                file_bytes_max?: number;
+                frame_count_min?: number;
+                frame_count_max?: number;
+                unique_colors_min?: number;
+                unique_colors_max?: number;
+                reactions_min?: number;
+                reactions_max?: number;
+                comments_min?: number;
+                comments_max?: number;
+                created_after?: string;
+                created_before?: string;
+                has_transparency?: boolean;
+                has_semitransparency?: boolean;
                 /** @description png, gif, webp, bmp (repeat or comma-separate). */
-                file_format: string[] | null;
+                file_format?: string[];
                 /** @description artwork (default), playlist. */
-                kind: string[] | null;
-                base: number[] | null;
-                base_gte: number | null;
-                size: number[] | null;
-                size_gte: number | null;
-                cursor: string | null;
+                kind?: string[];
+                base?: number[];
+                base_gte?: number;
+                size?: number[];
+                size_gte?: number;
+                cursor?: string;
                 /** @description 1–200, default 50. */
-                limit: number | null;
+                limit?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -5921,7 +5922,7 @@ export interface operations {
             };
         };
     };
-    post_v1_post_comments_id_like: {
+    like_comment_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -5933,36 +5934,8 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Liked (or already liked) */
+            /** @description Liked (or already liked); same as PUT */
             204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A block stands between the users (`blocked`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Comment not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description More than 120 likes and unlikes in 5 minutes */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6285,15 +6258,16 @@ export interface operations {
     };
     list_comments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description At most this many comments (1–1000); all when absent. */
+                limit?: number;
+                /** @description Accepted for compatibility and ignored: comments come in one page. */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Post id */
                 id: number;
-                /** @description At most this many comments (1–1000); all when absent. */
-                limit: number | null;
-                /** @description Accepted for compatibility and ignored: comments come in one page. */
-                cursor: string | null;
             };
             cookie?: never;
         };
@@ -7898,7 +7872,7 @@ export interface operations {
             };
         };
     };
-    get_v1_user_u_sqid_following: {
+    user_following: {
         parameters: {
             query?: {
                 cursor?: string;

@@ -67,7 +67,7 @@ export function Header() {
           {open && (
             <div id="site-menu" className="menu-panel" role="menu" aria-label="Site menu">
               <Link role="menuitem" href="/about">About</Link>
-              <Link role="menuitem" href="/players">My Players</Link>
+              <Link role="menuitem" href={session ? `/u/${session.publicSqid}/player` : '/players'}>My Players</Link>
               {session && <Link role="menuitem" href="/settings">Settings</Link>}
               {session ? (
                 <button role="menuitem" type="button" onClick={() => void signOut().then(() => router.push('/welcome'))}>

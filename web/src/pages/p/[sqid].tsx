@@ -18,6 +18,8 @@ import { techLine } from '@/lib/format';
 import { previewImage } from '@/lib/og';
 
 const PostTools = dynamic(() => import('@/components/PostTools'), { ssr: false });
+// Only signed-in members with players see it; keeping it out of the first load keeps the budget.
+const SendToPlayer = dynamic(() => import('@/components/players/SendToPlayer'), { ssr: false });
 
 interface Props {
   sqid: string;
@@ -156,6 +158,7 @@ export default function PostPage({ sqid, post: initial, origin }: Props) {
             </a>
             <CopyLink url={url} />
           </p>
+          {session && <SendToPlayer me={session.publicSqid} postId={post.id} />}
           {(isOwner || mod) && (
             <PostTools post={post} isOwner={isOwner} isMod={mod} onChange={setPost} />
           )}
