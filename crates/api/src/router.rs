@@ -40,6 +40,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(system::health::health))
         .routes(routes!(system::ready::ready))
         .routes(routes!(system::config::get_config))
+        .routes(routes!(
+            crate::routes::licenses::list_licenses::list_licenses
+        ))
         // auth
         .routes(routes!(auth::register::register))
         .routes(routes!(auth::login::login))

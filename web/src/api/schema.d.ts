@@ -929,6 +929,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/license": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_licenses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/blocks": {
         parameters: {
             query?: never;
@@ -2029,6 +2045,9 @@ export interface components {
             identifier: string;
             title: string;
         };
+        LicenseList: {
+            items: components["schemas"]["License"][];
+        };
         LoginBody: {
             email: string;
             password: string;
@@ -2080,6 +2099,7 @@ export interface components {
         };
         /** @enum {string} */
         NewStatus: "triaged" | "resolved";
+        /** @description The notification shape of http-api.md §2.11 (lists, and the live stream's events). */
         Notification: {
             actor_avatar_url?: string | null;
             actor_handle?: string | null;
@@ -5340,6 +5360,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    list_licenses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All licences, by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseList"];
                 };
             };
         };

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '@/api/browser';
 import { errorMessage } from '@/api/client';
+import type { components } from '@/api/schema';
 import type { Post, UploadResponse } from '@/api/types';
 import { Layout } from '@/components/Layout';
 import { useRequireAuth } from '@/hooks/useRequireAuth';
@@ -12,16 +13,30 @@ import { isAnimated, rescaleNearest } from '@/lib/rescale';
 import { ACCEPTED_EXTENSIONS, MAX_FILE_BYTES, checkArtwork, isValidSize, type FileCheck } from '@/lib/sizeRules';
 import { bytes } from '@/lib/format';
 
-// The licences seeded by the artwork migration, in its order (so ids 1-6). There is no listing
-// route yet; an unknown id would come back as a 400 shown under the form.
-const LICENSES: { id: number; identifier: string; title: string }[] = [
-  { id: 1, identifier: 'CC0-1.0', title: 'CC0 1.0 Universal (public domain)' },
-  { id: 2, identifier: 'CC-BY-4.0', title: 'Attribution 4.0' },
-  { id: 3, identifier: 'CC-BY-SA-4.0', title: 'Attribution-ShareAlike 4.0' },
-  { id: 4, identifier: 'CC-BY-NC-4.0', title: 'Attribution-NonCommercial 4.0' },
-  { id: 5, identifier: 'CC-BY-ND-4.0', title: 'Attribution-NoDerivatives 4.0' },
-  { id: 6, identifier: 'CC-BY-NC-ND-4.0', title: 'Attribution-NonCommercial-NoDerivatives 4.0' },
-];
+type License = components['schemas']['License'];
+type LicenseList = components['schemas']['LicenseList'];
+
+/**
+ * The licences offered, from `GET /v1/license`. Until they arrive, or if they cannot be
+ * fetched, only "All rights reserved" is offered, which needs nothing from the api, so a
+ * failed list never blocks an upload.
+ */
+function useLicenses(): { licenses: License[] | null; error: string | null; retry: () => void } {
+  const [licenses, setLicenses] = useState<License[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    // Sent without a token: the list is public and shared caches may keep it.
+    api().json<LicenseList>('/v1/license', { auth: 'none' }).then(
+      (r) => { if (live) setLicenses(r.items); },
+      (e: unknown) => { if (live) setError(errorMessage(e)); },
+    );
+    return () => { live = false; };
+  }, [attempt]);
+  return { licenses, error, retry: () => setAttempt((n) => n + 1) };
+}
 
 interface Loaded {
   file: File;
@@ -86,6 +101,7 @@ export default function Submit() {
   const [hidden, setHidden] = useState(false);
   // '' is "All rights reserved": no license_id is sent, as the api stores no licence by default.
   const [license, setLicense] = useState('');
+  const licenseList = useLicenses();
   const [target, setTarget] = useState<{ width: number; height: number } | null>(null);
   const [errors, setErrors] = useState<{ file?: string; title?: string; scale?: string; license?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
@@ -238,13 +254,22 @@ export default function Submit() {
           <label htmlFor="sub-tags">Hashtags (comma-separated)</label>
           <input id="sub-tags" value={hashtags} placeholder="cat, animation" onChange={(e) => setHashtags(e.target.value)} />
           <label htmlFor="sub-license">Licence</label>
-          <select id="sub-license" value={license} onChange={(e) => setLicense(e.target.value)} aria-invalid={!!errors.license} aria-describedby="sub-license-hint">
+          <select id="sub-license" value={license} onChange={(e) => setLicense(e.target.value)} aria-invalid={!!errors.license}
+            aria-busy={licenseList.licenses === null && !licenseList.error}
+            aria-describedby={licenseList.error ? 'sub-license-hint sub-license-load' : 'sub-license-hint'}>
             <option value="">All rights reserved</option>
-            {LICENSES.map((l) => (
+            {licenseList.licenses?.map((l) => (
               <option key={l.id} value={String(l.id)}>{l.identifier} — {l.title}</option>
             ))}
           </select>
           <p id="sub-license-hint" className="hint">Says what others may do with your artwork. Without a licence, all rights stay with you.</p>
+          {licenseList.error && (
+            <p id="sub-license-load" className="field-error" role="alert">
+              The list of licences could not be loaded ({licenseList.error}). You can still post
+              as “All rights reserved”.{' '}
+              <button type="button" className="button button-small" onClick={licenseList.retry}>Retry</button>
+            </p>
+          )}
           {errors.license && <p className="field-error" role="alert">{errors.license}</p>}
           <fieldset>
             <legend>Visibility</legend>

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod comments;
 pub mod feeds;
 pub mod hashtags;
+pub mod licenses;
 pub mod notifications;
 pub mod player_commands;
 pub mod player_device;
