@@ -3,6 +3,7 @@
 //! Transport-free: callers parse topics and bodies, this crate reads and writes state.
 pub mod context;
 pub mod error;
+pub mod notify;
 pub mod presence;
 pub mod requests;
 pub mod views;

@@ -81,17 +81,7 @@ pub struct Post {
 
 /// `{VAULT_PUBLIC_BASE_URL}/{shard}/{storage_key}.{ext}`.
 pub fn art_url(vault_base: &str, key: &Uuid, native_format: &str) -> String {
-    let ext = match native_format {
-        "png" => vault::Ext::Png,
-        "gif" => vault::Ext::Gif,
-        "bmp" => vault::Ext::Bmp,
-        _ => vault::Ext::Webp,
-    };
-    format!(
-        "{}/{}",
-        vault_base.trim_end_matches('/'),
-        vault::relative_path(vault::Area::Artwork, key, ext)
-    )
+    device::notify::art_url(vault_base, key, native_format)
 }
 
 impl Post {

@@ -1,6 +1,7 @@
 //! `submit_reaction` / `revoke_reaction` (§3.3): emoji reactions attributed to the player's
 //! owner, with the web's rules (five distinct emoji per post, checked under the post-row lock;
-//! re-adding is a no-op) and the same cache invalidation as the web's reaction routes.
+//! re-adding is a no-op), the same cache invalidation as the web's reaction routes, and the
+//! same notification to the post's author when a reaction is new.
 use db::player_feed_lookups::post_owner;
 use db::players::ActivePlayer;
 use db::reactions::{self, Reactor};
@@ -8,6 +9,7 @@ use domain::limits::MAX_EMOJIS_PER_USER_PER_POST;
 use protocol::response;
 
 use super::Reply;
+use crate::notify::{self, Kind, Notice, Outlet};
 use crate::{Ctx, DeviceError};
 
 pub async fn submit_reaction(
@@ -51,6 +53,7 @@ pub async fn submit_reaction(
     tx.commit().await.map_err(db::DbError::from)?;
     if added {
         counters_changed(ctx, post_id, author).await;
+        notify_author(ctx, player.owner_id, author, post_id, emoji).await;
     }
     Ok(Reply::ok(request_id, response::reaction_ok(request_id)))
 }
@@ -82,4 +85,27 @@ async fn counters_changed(ctx: &Ctx, post_id: i64, author: i32) {
             tracing::warn!(error = %e, family, "cache invalidation failed");
         }
     }
+}
+
+/// The web's reaction notice, from the player's owner. The reaction is stored already, so a
+/// failure here is logged and the player still gets its success reply.
+async fn notify_author(ctx: &Ctx, reactor: i32, author: i32, post_id: i64, emoji: &str) {
+    let me = match db::users::find_by_id(&ctx.db, reactor).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, reactor, "reaction notification skipped");
+            return;
+        }
+    };
+    let to = Outlet {
+        db: &ctx.db,
+        kv: &ctx.kv,
+        vault_base_url: &ctx.vault_base_url,
+    };
+    let notice = Notice {
+        emoji: Some(emoji),
+        ..Notice::new(author, Kind::Reaction, Some(&me)).post(post_id)
+    };
+    notify::notify(to, notice).await;
 }
