@@ -343,6 +343,15 @@ describe('the site through Caddy', () => {
     const again = await s.sim.waitFor((e) => s.sim.events.indexOf(e) >= before && e.event === 'command' && e.command_type === 'show_artwork', 15_000, 'show_artwork from the post page');
     assert.equal(again.payload.post_id, post.id);
     await postPage.close();
+    // Recent's PlayerBar plays the page's channel on the (only) player.
+    const recent = await s.ctxA.newPage();
+    await recent.goto(`${s.site}/`);
+    const mark = s.sim.events.length;
+    await recent.getByRole('button', { name: 'Play here' }).click();
+    await recent.getByText('Playing recent art').waitFor();
+    const ch = await s.sim.waitFor((e) => s.sim.events.indexOf(e) >= mark && e.event === 'command' && e.command_type === 'play_channel', 15_000, 'play_channel from Recent');
+    assert.equal(ch.payload.channel_name, 'all');
+    await recent.close();
 
     // Certificate files, rename, then delete after the confirmation.
     await card.getByText('Certificates').click();
@@ -350,12 +359,21 @@ describe('the site through Caddy', () => {
     assert.equal(dl.suggestedFilename(), 'ca.pem');
     const { readFile } = await import('node:fs/promises');
     assert.match(await readFile(await dl.path(), 'utf8'), /^-----BEGIN CERTIFICATE-----/);
+    // A fresh certificate is outside the renewal window: the card says so, and so does the api.
+    await card.getByTestId('renewal-window').getByText(/Renewal opens 90 days before expiry/).waitFor();
+    await card.getByRole('button', { name: 'Renew certificate' }).click();
+    await card.getByText(/Certificate renewal not needed yet/).waitFor();
     await card.getByRole('button', { name: 'Rename' }).click();
     const renamed = `${name} (hall)`;
     await card.getByLabel('New name').fill(renamed);
     await card.getByRole('button', { name: 'Save name' }).click();
     const card2 = page.getByRole('article', { name: renamed });
     await card2.getByText('Renamed').waitFor();
+    // Token rotation asks first, then shows the new token once.
+    await card2.getByRole('button', { name: 'Rotate device token' }).click();
+    await card2.getByRole('button', { name: 'Yes, rotate' }).click();
+    assert.ok((await card2.getByLabel('New device token', { exact: true }).inputValue()).length >= 16, 'the new token is shown');
+    await card2.getByText(/Shown only this once/).waitFor();
     await card2.getByRole('button', { name: 'Delete' }).click();
     await card2.getByRole('button', { name: 'Yes, delete' }).click();
     await card2.waitFor({ state: 'detached' });

@@ -9,8 +9,10 @@ import {
   deviceLine,
   nameProblem,
   normaliseCode,
+  pageChannel,
   parseArtworkRef,
   registerErrorText,
+  renewalInfo,
   type CertBundle,
   type Player,
 } from '@/lib/players';
@@ -127,5 +129,54 @@ describe('deviceLine and certFile', () => {
     const b = { ca_pem: 'CA', cert_pem: 'CERT', key_pem: 'KEY', broker: { host: 'h', port: 8883 }, https_api: { base_url: 'u' } } as unknown as CertBundle;
     expect(CERT_FILES.map((f) => certFile(b, f).text.slice(0, 4))).toEqual(['CA', 'CERT', 'KEY', '{\n  ']);
     expect(JSON.parse(certFile(b, 'player.json').text).key_pem).toBe('KEY');
+  });
+});
+
+describe('renewalInfo', () => {
+  const now = new Date('2026-06-01T12:00:00Z');
+  const inDays = (d: number) => new Date(now.getTime() + d * 86_400_000).toISOString();
+
+  it('is closed beyond the 90-day window and says when it opens', () => {
+    const r = renewalInfo(inDays(100.5), now);
+    expect(r.due).toBe(false);
+    expect(r.text).toBe('100 days left. Renewal opens 90 days before expiry, in 10 days.');
+  });
+
+  it('opens at exactly 90 whole days left, counting days down like the api', () => {
+    expect(renewalInfo(inDays(90.9), now)).toEqual({ due: true, text: '90 days left: renewal is open.' });
+    expect(renewalInfo(inDays(91), now).due).toBe(false);
+  });
+
+  it('is open for an expired certificate or none at all', () => {
+    expect(renewalInfo(inDays(-1.5), now)).toEqual({ due: true, text: 'Expired 2 days ago: renewal is open.' });
+    expect(renewalInfo(null, now).due).toBe(true);
+    expect(renewalInfo('not a date', now).due).toBe(true);
+  });
+
+  it('follows a configured window', () => {
+    expect(renewalInfo(inDays(20), now, 30).due).toBe(true);
+    expect(renewalInfo(inDays(40), now, 30).text).toContain('in 10 days');
+  });
+});
+
+describe('pageChannel', () => {
+  it('plays all on Recent and promoted on Recommended', () => {
+    expect(pageChannel({ page: 'recent' }).body).toEqual({ command_type: 'play_channel', channel_name: 'all' });
+    expect(pageChannel({ page: 'recommended' }).body).toEqual({ command_type: 'play_channel', channel_name: 'promoted' });
+  });
+
+  it('plays the hashtag of a hashtag page, without # and lower-cased', () => {
+    const c = pageChannel({ page: 'hashtag', tag: '#Cats' });
+    expect(c.body).toEqual({ command_type: 'play_channel', channel_name: 'hashtag', hashtag: 'cats' });
+    expect(c.label).toBe('#cats');
+  });
+
+  it('plays a profile as by_user and its favourites as reactions, with the user sqid', () => {
+    expect(pageChannel({ page: 'profile', userSqid: 'k3' }).body).toEqual({
+      command_type: 'play_channel', channel_name: 'by_user', user_sqid: 'k3',
+    });
+    expect(pageChannel({ page: 'reactions', userSqid: 'k3' }).body).toEqual({
+      command_type: 'play_channel', channel_name: 'reactions', user_sqid: 'k3',
+    });
   });
 });

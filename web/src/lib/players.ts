@@ -182,3 +182,57 @@ export function certFile(b: CertBundle, name: CertFileName): { type: string; tex
     case 'player.json': return { type: 'application/json', text: JSON.stringify(b, null, 2) };
   }
 }
+
+export type OwnerRenewed = components['schemas']['OwnerRenewed'];
+export type RotatedToken = components['schemas']['RotatedToken'];
+
+/** The api's default renewal window (`cert_renewal_threshold_days`). */
+export const RENEWAL_WINDOW_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether the api will renew the certificate now, and the words saying so. Days are counted
+ * as the api counts them (whole days, rounded down), so "due" matches its refusal rule.
+ */
+export function renewalInfo(
+  certExpiresAt: string | null | undefined,
+  now: Date,
+  windowDays = RENEWAL_WINDOW_DAYS,
+): { due: boolean; text: string } {
+  const exp = certExpiresAt ? Date.parse(certExpiresAt) : NaN;
+  if (Number.isNaN(exp)) return { due: true, text: 'No certificate on record: renewal is open.' };
+  const left = Math.floor((exp - now.getTime()) / DAY_MS);
+  if (left < 0) return { due: true, text: `Expired ${-left} ${left === -1 ? 'day' : 'days'} ago: renewal is open.` };
+  if (left <= windowDays) return { due: true, text: `${left} ${left === 1 ? 'day' : 'days'} left: renewal is open.` };
+  const opens = left - windowDays;
+  return {
+    due: false,
+    text: `${left} days left. Renewal opens ${windowDays} days before expiry, in ${opens} ${opens === 1 ? 'day' : 'days'}.`,
+  };
+}
+
+/** A feed page a PlayerBar sits on; each plays as one channel. */
+export type FeedPage =
+  | { page: 'recent' }
+  | { page: 'recommended' }
+  | { page: 'hashtag'; tag: string }
+  | { page: 'profile'; userSqid: string }
+  | { page: 'reactions'; userSqid: string };
+
+/** The `play_channel` body "Play here" sends for a page, and words naming what it plays. */
+export function pageChannel(p: FeedPage): { body: CommandRequest; label: string } {
+  switch (p.page) {
+    case 'recent':
+      return { body: { command_type: 'play_channel', channel_name: 'all' }, label: 'recent art' };
+    case 'recommended':
+      return { body: { command_type: 'play_channel', channel_name: 'promoted' }, label: 'recommended art' };
+    case 'hashtag': {
+      const tag = p.tag.trim().replace(/^#+/, '').toLowerCase();
+      return { body: { command_type: 'play_channel', channel_name: 'hashtag', hashtag: tag }, label: `#${tag}` };
+    }
+    case 'profile':
+      return { body: { command_type: 'play_channel', channel_name: 'by_user', user_sqid: p.userSqid }, label: 'this gallery' };
+    case 'reactions':
+      return { body: { command_type: 'play_channel', channel_name: 'reactions', user_sqid: p.userSqid }, label: 'these favourites' };
+  }
+}

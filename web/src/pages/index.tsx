@@ -1,4 +1,5 @@
 // `/`: Recent, the newest public art, endless. Signed-out visitors get /welcome instead.
+import dynamic from 'next/dynamic';
 import { useRouter } from 'next/router';
 import { useEffect } from 'react';
 import { api, qs } from '@/api/browser';
@@ -7,6 +8,8 @@ import { Layout } from '@/components/Layout';
 import { PostGrid } from '@/components/PostGrid';
 import { useAuth } from '@/hooks/useAuth';
 import { useCursorPager } from '@/hooks/useCursorPager';
+
+const PlayerBar = dynamic(() => import('@/components/players/PlayerBar'), { ssr: false });
 
 export default function Recent() {
   const { ready, session } = useAuth();
@@ -23,6 +26,7 @@ export default function Recent() {
   return (
     <Layout title="Recent">
       <h1>Recent</h1>
+      {session && <PlayerBar me={session.publicSqid} feed={{ page: 'recent' }} />}
       {session && <PostGrid pager={pager} label="Recent artworks" />}
     </Layout>
   );

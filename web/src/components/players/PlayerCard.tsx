@@ -1,11 +1,13 @@
 // One player: what it is, whether it is online, what it reports, and everything the owner can
-// do with it (controls, send art, rename, certificates, delete with a confirmation).
+// do with it (controls, send art, rename, certificates and their renewal, delete with a
+// confirmation).
 import { useState } from 'react';
 import { api } from '@/api/browser';
 import { timeAgo } from '@/lib/format';
 import { CERT_FILES, certFile, deviceLine, nameProblem, NAME_MAX, type CertBundle, type CertFileName, type Player } from '@/lib/players';
 import { OutcomeText, playerPath, useOutcomes } from './actions';
 import { PlayerControls } from './PlayerControls';
+import { Renewal } from './Renewal';
 import { SendArt } from './SendArt';
 
 interface Props {
@@ -53,7 +55,8 @@ export function PlayerCard({ sqid, player, onChange, onDeleted }: Props) {
 
   const cert = (name: CertFileName) =>
     run('certs', async () => {
-      const bundle = await api().json<CertBundle>(`${path}/certs`);
+      // Never a cached bundle: after a renewal the files must be the new ones.
+      const bundle = await api().json<CertBundle>(`${path}/certs`, { cache: 'no-store' });
       const f = certFile(bundle, name);
       download(name, f.type, f.text);
       return `Downloaded ${name}`;
@@ -109,6 +112,7 @@ export function PlayerCard({ sqid, player, onChange, onDeleted }: Props) {
           ))}
           <OutcomeText o={out.certs} />
         </div>
+        <Renewal sqid={sqid} player={player} onChange={onChange} />
       </details>
       <div className="control-row">
         {confirming ? (

@@ -1,4 +1,5 @@
 // `/hashtags/{tag}`: the tag's public art, newest first.
+import dynamic from 'next/dynamic';
 import { useRouter } from 'next/router';
 import { api, qs } from '@/api/browser';
 import type { Post, PostPage } from '@/api/types';
@@ -6,6 +7,8 @@ import { Layout } from '@/components/Layout';
 import { PostGrid } from '@/components/PostGrid';
 import { useCursorPager } from '@/hooks/useCursorPager';
 import { useRequireAuth } from '@/hooks/useRequireAuth';
+
+const PlayerBar = dynamic(() => import('@/components/players/PlayerBar'), { ssr: false });
 
 export default function HashtagPage() {
   const router = useRouter();
@@ -20,6 +23,7 @@ export default function HashtagPage() {
   return (
     <Layout title={`#${tag}`}>
       <h1>#{tag}</h1>
+      {session && tag && <PlayerBar me={session.publicSqid} feed={{ page: 'hashtag', tag }} />}
       {session && <PostGrid pager={pager} label={`Art tagged ${tag}`} empty={`No art tagged #${tag} yet.`} />}
     </Layout>
   );

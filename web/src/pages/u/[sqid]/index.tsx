@@ -16,6 +16,7 @@ import { useCursorPager } from '@/hooks/useCursorPager';
 
 const ProfileEditor = dynamic(() => import('@/components/ProfileEditor'), { ssr: false });
 const ReportButton = dynamic(() => import('@/components/ReportButton'), { ssr: false });
+const PlayerBar = dynamic(() => import('@/components/players/PlayerBar'), { ssr: false });
 
 const GALLERY_LIMIT = 60;
 
@@ -152,6 +153,9 @@ function ProfileView({ profile: initial, gallery, origin }: Props & { profile: P
           ⚡ Favourites
         </button>
       </div>
+      {session && (
+        <PlayerBar me={session.publicSqid} feed={tab === 'gallery' ? { page: 'profile', userSqid: sqid } : { page: 'reactions', userSqid: sqid }} />
+      )}
       <div id="tab-panel" role="tabpanel">
         {tab === 'gallery' ? (
           <PostGrid pager={galleryPager} label={`${profile.handle}'s gallery`} empty="No art yet." />
