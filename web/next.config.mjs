@@ -12,6 +12,14 @@ const nextConfig = {
   // The page lives in web/, the lockfile too; keep Next from guessing a monorepo root.
   outputFileTracingRoot: import.meta.dirname,
   turbopack: { root: import.meta.dirname },
+  // Paths the original site used (web.md): `/contribute` was the upload page, and each
+  // member's settings lived under their profile.
+  async redirects() {
+    return [
+      { source: '/contribute', destination: '/submit', permanent: true },
+      { source: '/u/:sqid/settings', destination: '/settings', permanent: false },
+    ];
+  },
   async headers() {
     return [
       {

@@ -393,6 +393,14 @@ describe('the site through Caddy', () => {
     await other.waitForURL((u) => u.pathname === '/auth', { timeout: 10_000 });
   });
 
+  step('the original site\'s paths redirect', async () => {
+    for (const [from, to] of [['/contribute', '/submit'], ['/u/abc/settings', '/settings']]) {
+      const res = await fetch(`${s.site}${from}`, { redirect: 'manual' });
+      assert.ok([307, 308].includes(res.status), `${from} answered ${res.status}`);
+      assert.equal(new URL(res.headers.get('location'), s.site).pathname, to);
+    }
+  });
+
   step('no request left the machine', () => {
     assert.deepEqual(outside, []);
   });

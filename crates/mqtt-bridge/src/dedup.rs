@@ -1,25 +1,34 @@
-//! In-flight markers for requests. The p3a retries a request after 10 s with the same
-//! request_id (up to three times); shared subscriptions already give each copy to one bridge, but
-//! a retry that arrives while the first copy is still being worked on (an overloaded moment)
-//! would do the same work twice, possibly on two bridges. So a request first claims
+//! Claims on requests in progress. The p3a retries a request 10 s after sending it, with the same
+//! request_id (up to three tries); shared subscriptions give each copy to one bridge, but a retry
+//! that arrives while the first copy is still being worked on (an overloaded moment) would do the
+//! same work twice, possibly on two bridges. So a request first claims
 //! `mqtt:inflight:{player_key}:{request_id}` in Redis (SET NX EX); a copy that finds the claim is
 //! dropped, since the first copy's reply answers it (the p3a matches replies by request_id only).
-//! The claim is released once the reply is published, so a retry after that (the reply was lost)
-//! is processed again, which is harmless: every request is idempotent or a read. Replies are not
-//! cached: at full load that would hold gigabytes of 128 KiB replies in Redis. When Redis does not
-//! answer, requests are processed anyway (fail open).
+//!
+//! A claim lives for less than the p3a's retry interval and is renewed while its request is still
+//! being worked on, so it is never deleted: a fast request (nearly all of them) costs one Redis
+//! command, and a retry that follows a lost reply finds the claim gone and is processed again,
+//! which is harmless (every request is a read or idempotent). Replies are not cached: at full
+//! load that would hold gigabytes of 128 KiB replies in Redis. When Redis does not answer,
+//! requests are processed anyway (fail open).
+use std::future::Future;
+use std::time::Duration;
+
 use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct InFlight {
     kv: kv::Kv,
-    ttl_secs: u64,
+    claim_secs: u64,
 }
 
 impl InFlight {
-    /// `ttl_secs` bounds how long a crashed bridge's claim blocks retries.
-    pub fn new(kv: kv::Kv, ttl_secs: u64) -> Self {
-        Self { kv, ttl_secs }
+    /// `claim_secs` must stay under the p3a's 10 s retry interval (see the module notes).
+    pub fn new(kv: kv::Kv, claim_secs: u64) -> Self {
+        Self {
+            kv,
+            claim_secs: claim_secs.max(1),
+        }
     }
 
     fn name(player_key: &Uuid, request_id: &str) -> String {
@@ -30,7 +39,7 @@ impl InFlight {
     pub async fn claim(&self, player_key: &Uuid, request_id: &str) -> bool {
         match self
             .kv
-            .set_nx_ex(&Self::name(player_key, request_id), "1", self.ttl_secs)
+            .set_nx_ex(&Self::name(player_key, request_id), "1", self.claim_secs)
             .await
         {
             Ok(fresh) => fresh,
@@ -41,9 +50,26 @@ impl InFlight {
         }
     }
 
-    pub async fn release(&self, player_key: &Uuid, request_id: &str) {
-        if let Err(e) = self.kv.del(&Self::name(player_key, request_id)).await {
-            tracing::warn!(error = %e, "could not release a request claim; it expires by itself");
+    /// Runs `work` for a claimed request, renewing the claim every half lifetime until it ends.
+    pub async fn held_while<T>(
+        &self,
+        player_key: &Uuid,
+        request_id: &str,
+        work: impl Future<Output = T>,
+    ) -> T {
+        tokio::pin!(work);
+        let every = Duration::from_secs(self.claim_secs) / 2;
+        let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        loop {
+            tokio::select! {
+                out = &mut work => return out,
+                _ = renew.tick() => {
+                    let name = Self::name(player_key, request_id);
+                    if let Err(e) = self.kv.set_ex(&name, "1", self.claim_secs).await {
+                        tracing::warn!(error = %e, "could not renew a request claim");
+                    }
+                }
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ impl Dispatcher {
             })
             .unzip();
         Self {
-            in_flight: InFlight::new(ctx.kv.clone(), s.request_dedup_ttl_secs),
+            in_flight: InFlight::new(ctx.kv.clone(), s.request_claim_secs),
             ctx,
             client,
             requests: Arc::new(Semaphore::new(permits)),
@@ -108,14 +108,16 @@ impl Dispatcher {
                 tracing::debug!(player_key = %key, request_id, "retry of a request in progress");
                 return;
             }
-            if let Some((reply_id, body)) =
-                device::requests::handle_mqtt(&ctx, key, &publish.payload).await
-            {
-                let topic = protocol::topic::response(&key, &reply_id);
-                publish_reply(&client, topic, body, "response").await;
-            }
+            let work = async {
+                if let Some((reply_id, body)) =
+                    device::requests::handle_mqtt(&ctx, key, &publish.payload).await
+                {
+                    let topic = protocol::topic::response(&key, &reply_id);
+                    publish_reply(&client, topic, body, "response").await;
+                }
+            };
+            in_flight.held_while(&key, &request_id, work).await;
             telemetry::request_done(received.elapsed());
-            in_flight.release(&key, &request_id).await;
         });
     }
 

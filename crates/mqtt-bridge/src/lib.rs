@@ -42,8 +42,9 @@ pub struct Settings {
     /// Capacity of each lane; a full lane drops the message.
     pub lane_capacity: usize,
     pub sweep_interval: Duration,
-    /// Lifetime of the in-flight marker of a request (see [`dedup`]).
-    pub request_dedup_ttl_secs: u64,
+    /// Lifetime of a request's claim, renewed while it is worked on; under the p3a's 10 s
+    /// retry interval (see [`dedup`]).
+    pub request_claim_secs: u64,
     /// How long a shutdown waits for requests in progress to be answered.
     pub shutdown_grace: Duration,
 }
@@ -63,7 +64,7 @@ impl Settings {
             event_lanes: 8,
             lane_capacity: 1024,
             sweep_interval: Duration::from_secs(60),
-            request_dedup_ttl_secs: 30,
+            request_claim_secs: 8,
             shutdown_grace: Duration::from_secs(10),
         }
     }
@@ -298,7 +299,7 @@ mod tests {
             event_lanes: 1,
             lane_capacity: 1,
             sweep_interval: Duration::from_secs(60),
-            request_dedup_ttl_secs: 30,
+            request_claim_secs: 8,
             shutdown_grace: Duration::from_secs(1),
         };
         assert!(s.validate().is_ok());

@@ -227,7 +227,8 @@ async fn two_bridges_in_one_group_answer_each_request_once(pool: db::PgPool) {
 #[sqlx::test(migrations = "../../migrations")]
 async fn a_retry_of_a_request_in_progress_is_not_processed_again(pool: db::PgPool) {
     let rig = Rig::new(pool).await;
-    let in_flight = mqtt_bridge::dedup::InFlight::new(rig.app.state.kv.clone(), 30);
+    // One-second claims, so that lapsing and renewal can be watched.
+    let in_flight = mqtt_bridge::dedup::InFlight::new(rig.app.state.kv.clone(), 1);
     let key = Uuid::new_v4();
     assert!(in_flight.claim(&key, "r1").await);
     assert!(
@@ -242,10 +243,28 @@ async fn a_retry_of_a_request_in_progress_is_not_processed_again(pool: db::PgPoo
         in_flight.claim(&Uuid::new_v4(), "r1").await,
         "other players too"
     );
-    in_flight.release(&key, "r1").await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     assert!(
         in_flight.claim(&key, "r1").await,
-        "a retry after the reply is processed"
+        "a retry after the claim lapsed (the reply was lost) is processed"
+    );
+    // A request worked on for longer than a claim lives keeps its claim until it ends.
+    assert!(in_flight.claim(&key, "slow").await);
+    let probe = in_flight.clone();
+    let work = async {
+        tokio::time::sleep(Duration::from_millis(1600)).await;
+        let taken = !probe.claim(&key, "slow").await;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        taken && !probe.claim(&key, "slow").await
+    };
+    assert!(
+        in_flight.held_while(&key, "slow", work).await,
+        "the claim was renewed while the request ran"
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert!(
+        in_flight.claim(&key, "slow").await,
+        "and lapsed once it ended"
     );
 
     // Through the bridge: a claimed id is dropped, so only the unclaimed copy is answered.

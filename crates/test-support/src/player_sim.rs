@@ -44,6 +44,8 @@ pub enum SimError {
     Status { status: u16, body: String },
     #[error("unexpected reply: {0}")]
     Reply(Value),
+    #[error("a reply that is not JSON: {0}")]
+    BadReply(String),
 }
 
 /// Messages the player received, one queue each.
@@ -57,7 +59,8 @@ struct Inbox {
 struct Shared {
     cfg: SimConfig,
     client: AsyncClient,
-    pending: Mutex<HashMap<String, oneshot::Sender<Value>>>,
+    /// Replies are handed over as bytes: whoever waits decides how much of them to parse.
+    pending: Mutex<HashMap<String, oneshot::Sender<Vec<u8>>>>,
     /// true once the SUBACK arrived and the on-connect publishes are queued.
     ready: watch::Sender<bool>,
     /// (SUBACK seen, on-connect publishes queued) for the current connection.
@@ -201,6 +204,36 @@ impl PlayerSim {
         body: &Value,
         tries: usize,
     ) -> Result<Value, SimError> {
+        let raw = self.request_raw_as(request_id, body, tries).await?;
+        serde_json::from_slice(&raw).map_err(|e| SimError::BadReply(e.to_string()))
+    }
+
+    /// [`Self::request`], returning the reply's bytes unparsed (the benchmark reads only a few
+    /// fields of each reply, so the client's JSON work does not crowd the server it measures).
+    pub async fn request_raw(
+        &self,
+        request_type: &str,
+        fields: Value,
+    ) -> Result<Vec<u8>, SimError> {
+        let request_id = new_request_id();
+        let mut body = match fields {
+            Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        body.insert("request_id".into(), json!(request_id));
+        body.insert("request_type".into(), json!(request_type));
+        body.insert("player_key".into(), json!(self.player_key()));
+        let tries = 1 + self.shared.cfg.retry_pauses.len();
+        self.request_raw_as(&request_id, &Value::Object(body), tries)
+            .await
+    }
+
+    async fn request_raw_as(
+        &self,
+        request_id: &str,
+        body: &Value,
+        tries: usize,
+    ) -> Result<Vec<u8>, SimError> {
         let (tx, mut rx) = oneshot::channel();
         lock(&self.shared.pending).insert(request_id.to_string(), tx);
         let topic = protocol::topic::request(&self.player_key(), request_id);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use config::Config;
 use db::PgPool;
-use futures::future::{join_all, BoxFuture, FutureExt};
+use futures::future::{BoxFuture, FutureExt};
 use kv::Kv;
 use tokio::sync::watch;
 use vault::Vault;
@@ -105,7 +105,16 @@ async fn run_until(
         "worker started"
     );
 
-    let mut all = join_all(workers);
+    // One task per consumer: polled together (one future joining them all), every wake-up of
+    // any of them would poll all of them, and each poll of an idle apalis consumer starts a
+    // fetch, whose answer wakes the task again: a busy loop of Redis fetches. The set aborts
+    // the consumers if this future is dropped (tests).
+    let mut set = tokio::task::JoinSet::new();
+    for w in workers {
+        set.spawn(w);
+    }
+    let all = async move { while set.join_next().await.is_some() {} };
+    tokio::pin!(all);
     tokio::select! {
         _ = &mut all => {}
         _ = signal => {

@@ -46,9 +46,14 @@ static FIRST_FAILURE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicB
 /// a late reply delays the next request rather than bunching requests up. The first request
 /// waits a random part of `every`, so players do not fire in step. Returns round trips (µs)
 /// and the number of failed requests (timeouts or `success: false`).
-async fn walk_until(sim: Arc<PlayerSim>, every: Duration, deadline: Instant) -> (Vec<u32>, u64) {
+async fn walk_until(
+    sim: Arc<PlayerSim>,
+    every: Duration,
+    deadline: Instant,
+) -> (Vec<u32>, u64, u64) {
     let mut lat = Vec::new();
     let mut failed = 0;
+    let mut bytes = 0;
     let mut cursor = serde_json::Value::Null;
     let mut next = Instant::now() + every.mul_f64(rand::random::<f64>());
     while next < deadline {
@@ -57,25 +62,45 @@ async fn walk_until(sim: Arc<PlayerSim>, every: Duration, deadline: Instant) -> 
         next = started + every;
         let fields =
             json!({"channel": "all", "sort": "server_order", "limit": 32, "cursor": cursor});
-        match sim.request("query_posts", fields).await {
-            Ok(r) if r["success"] == true => {
-                lat.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
-                cursor = match (r["has_more"].as_bool(), r["next_cursor"].as_str()) {
-                    (Some(true), Some(c)) => json!(c),
-                    _ => serde_json::Value::Null,
-                };
-            }
-            other => {
-                if failed == 0 && !FIRST_FAILURE.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                    eprintln!("first failure: {other:?}");
+        match sim.request_raw("query_posts", fields).await {
+            Ok(raw) => match serde_json::from_slice::<Page>(&raw) {
+                Ok(page) if page.success => {
+                    lat.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
+                    bytes += raw.len() as u64;
+                    cursor = match (page.has_more, page.next_cursor) {
+                        (Some(true), Some(c)) => json!(c),
+                        _ => serde_json::Value::Null,
+                    };
                 }
-                failed += 1;
+                other => {
+                    let shown = other.map(|_| String::from_utf8_lossy(&raw).into_owned());
+                    first_failure(&mut failed, &shown);
+                    cursor = serde_json::Value::Null;
+                }
+            },
+            Err(e) => {
+                first_failure(&mut failed, &e);
                 cursor = serde_json::Value::Null;
             }
         }
         next = next.max(Instant::now());
     }
-    (lat, failed)
+    (lat, failed, bytes)
+}
+
+/// The fields of a `query_posts` reply the walk needs; the posts are skipped, not built.
+#[derive(serde::Deserialize)]
+struct Page {
+    success: bool,
+    has_more: Option<bool>,
+    next_cursor: Option<String>,
+}
+
+fn first_failure(failed: &mut u64, what: &dyn std::fmt::Debug) {
+    if *failed == 0 && !FIRST_FAILURE.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("first failure: {what:?}");
+    }
+    *failed += 1;
 }
 
 #[tokio::main]
@@ -147,11 +172,12 @@ async fn main() {
     }
     let held = pool.connected();
     let mut lat = Vec::new();
-    let mut failed = 0;
+    let (mut failed, mut bytes) = (0, 0);
     for t in tasks {
-        let (l, f) = t.await.unwrap();
+        let (l, f, b) = t.await.unwrap();
         lat.extend(l);
         failed += f;
+        bytes += b;
     }
     let elapsed = started.elapsed().as_secs_f64();
     pool.disconnect_all().await;
@@ -177,7 +203,12 @@ async fn main() {
     println!("requests ok        {}", lat.len());
     println!("requests failed    {failed}");
     println!("requests/s         {:.0}", lat.len() as f64 / elapsed);
+    println!(
+        "reply size         {:.1} KiB average",
+        bytes as f64 / lat.len().max(1) as f64 / 1024.0
+    );
     println!("p50 round trip     {:.1} ms", pct(0.50));
+    println!("p90 round trip     {:.1} ms", pct(0.90));
     println!("p99 round trip     {:.1} ms", pct(0.99));
     println!("max round trip     {:.1} ms", pct(1.0));
     println!(

@@ -198,6 +198,53 @@ pub fn store_page(key: PageKey, generation: u64, page: Arc<Page>) {
     PAGES.put(key, (generation, page), bytes);
 }
 
+/// One lock per page being rendered, so that when a page expires (every [`PAGE_TTL`], or all
+/// at once on a generation bump) the players asking for it wait for one rendering instead of
+/// each running the same query: hundreds of concurrent misses would otherwise queue every
+/// other request behind them.
+type Renders = Mutex<HashMap<(PageKey, u64), Arc<tokio::sync::Mutex<()>>>>;
+static RENDERS: LazyLock<Renders> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// The cached page of `key` under `generation`, else the one `render` makes (stored for the
+/// next callers). Concurrent callers with the same key and generation share one rendering.
+pub async fn page_or_render<F, Fut, E>(
+    key: PageKey,
+    generation: u64,
+    render: F,
+) -> Result<Arc<Page>, E>
+where
+    F: FnOnce(PageKey) -> Fut,
+    Fut: std::future::Future<Output = Result<Page, E>>,
+{
+    if let Some(p) = page(&key, generation) {
+        return Ok(p);
+    }
+    let slot = (key, generation);
+    let lock = match RENDERS.lock() {
+        Ok(mut m) => m.entry(slot.clone()).or_default().clone(),
+        Err(_) => Arc::default(),
+    };
+    let _turn = lock.lock().await;
+    if let Some(p) = page(&slot.0, generation) {
+        return Ok(p);
+    }
+    // Removed however this ends (stored, failed, or the caller gone mid-render).
+    let done = RenderDone(slot);
+    let p = Arc::new(render(done.0 .0.clone()).await?);
+    store_page(done.0 .0.clone(), generation, p.clone());
+    Ok(p)
+}
+
+struct RenderDone((PageKey, u64));
+
+impl Drop for RenderDone {
+    fn drop(&mut self) {
+        if let Ok(mut m) = RENDERS.lock() {
+            m.remove(&self.0);
+        }
+    }
+}
+
 /// The monitored hashtags this owner has not approved (posts carrying one stay hidden).
 pub async fn hidden_tags(ctx: &Ctx, owner_id: i32) -> Result<Arc<[String]>, db::DbError> {
     let key = (ctx.kv.key(""), owner_id);
@@ -217,6 +264,69 @@ pub async fn hidden_tags(ctx: &Ctx, owner_id: i32) -> Result<Arc<[String]>, db::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key(scope: &str) -> PageKey {
+        PageKey {
+            scope: scope.into(),
+            channel: ChannelFilter::Everything,
+            private_ok_for: None,
+            hidden_tags: Arc::from(Vec::<String>::new()),
+            order: Order::IdDesc,
+            start: PageStart::Offset(0),
+            limit: 32,
+            criteria: Criteria::default(),
+            include: IncludeFields::default(),
+        }
+    }
+
+    fn page_of(n: usize) -> Page {
+        Page {
+            posts: vec![b"{}".to_vec(); n],
+            has_more: false,
+            next_cursor: None,
+            resume: Vec::new(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_misses_share_one_rendering() {
+        let renders = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let scope = uuid::Uuid::new_v4().to_string();
+        let calls: Vec<_> = (0..50)
+            .map(|_| {
+                let (renders, k) = (renders.clone(), key(&scope));
+                tokio::spawn(async move {
+                    page_or_render(k, 1, |_| async move {
+                        renders.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Ok::<_, ()>(page_of(3))
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for c in calls {
+            assert_eq!(c.await.unwrap().unwrap().posts.len(), 3);
+        }
+        assert_eq!(renders.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // Nothing is left behind, and another generation renders anew.
+        assert!(RENDERS
+            .lock()
+            .unwrap()
+            .keys()
+            .all(|(k, _)| k.scope != scope));
+        let p = page_or_render(key(&scope), 2, |_| async { Ok::<_, ()>(page_of(5)) }).await;
+        assert_eq!(p.unwrap().posts.len(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_failed_rendering_is_not_stored_and_the_next_caller_tries_again() {
+        let scope = uuid::Uuid::new_v4().to_string();
+        let r = page_or_render(key(&scope), 1, |_| async { Err::<Page, _>("db down") }).await;
+        assert_eq!(r.err(), Some("db down"));
+        let p = page_or_render(key(&scope), 1, |_| async { Ok::<_, &str>(page_of(2)) }).await;
+        assert_eq!(p.unwrap().posts.len(), 2);
+    }
 
     #[test]
     fn entries_expire() {

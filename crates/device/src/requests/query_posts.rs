@@ -51,15 +51,9 @@ pub async fn query_posts(
     } else {
         None
     };
-    let page = match generation.and_then(|g| cache::page(&key, g)) {
-        Some(p) => p,
-        None => {
-            let p = Arc::new(render(ctx, &key).await?);
-            if let Some(g) = generation {
-                cache::store_page(key, g, p.clone());
-            }
-            p
-        }
+    let page = match generation {
+        Some(g) => cache::page_or_render(key, g, |k| async move { render(ctx, &k).await }).await?,
+        None => Arc::new(render(ctx, &key).await?),
     };
     let body = trim::fit(
         request_id,

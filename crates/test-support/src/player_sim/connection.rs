@@ -127,6 +127,9 @@ async fn route(shared: &Arc<Shared>, p: Publish) {
     let Some(rest) = p.topic.strip_prefix(&base) else {
         return;
     };
+    if rest.starts_with("response/") {
+        return route_reply(shared, p.payload.to_vec());
+    }
     let Ok(body) = serde_json::from_slice::<Value>(&p.payload) else {
         return;
     };
@@ -137,15 +140,30 @@ async fn route(shared: &Arc<Shared>, p: Publish) {
         let _ = shared.commands.try_send(body);
     } else if rest == "view/ack" {
         let _ = shared.view_acks.try_send(body);
-    } else if rest.starts_with("response/") {
-        shared.replies.fetch_add(1, Ordering::AcqRel);
-        let id = body.get("request_id").and_then(Value::as_str);
-        let waiter = id.and_then(|id| lock(&shared.pending).remove(id));
-        match waiter {
-            Some(tx) => {
-                let _ = tx.send(body);
-            }
-            None => {
+    }
+}
+
+/// Only the top-level `request_id` of a reply is read here (the rest is skipped, not built).
+#[derive(serde::Deserialize)]
+struct ReplyHead {
+    request_id: Option<Value>,
+}
+
+/// Hands a reply to the request waiting for its `request_id`, else to the unmatched queue;
+/// a reply that is not JSON is dropped, as the p3a drops it.
+fn route_reply(shared: &Arc<Shared>, payload: Vec<u8>) {
+    let Ok(head) = serde_json::from_slice::<ReplyHead>(&payload) else {
+        return;
+    };
+    shared.replies.fetch_add(1, Ordering::AcqRel);
+    let id = head.request_id.as_ref().and_then(Value::as_str);
+    let waiter = id.and_then(|id| lock(&shared.pending).remove(id));
+    match waiter {
+        Some(tx) => {
+            let _ = tx.send(payload);
+        }
+        None => {
+            if let Ok(body) = serde_json::from_slice::<Value>(&payload) {
                 let _ = shared.unmatched.try_send(body);
             }
         }
