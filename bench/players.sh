@@ -9,7 +9,7 @@
 #
 # Environment (defaults in brackets):
 #   PLAYERS [500]  DURATION_SECS [30]  CONNECT_PARALLEL [16]
-#   INTERVAL_MS [250]  each player sends one request per interval (500 x 4/s = 2,000/s
+#   INTERVAL_MS [240]  each player sends one request per interval (500 / 0.24 s = 2,083/s
 #                  offered); 0 sends back to back, which measures saturation instead
 #   BENCH_PROFILE [release]  release or dev: how the benchmark client itself is built
 #   BRIDGE_PID     the bridge to measure, when one runs in place of the stack's

@@ -108,7 +108,7 @@ async fn main() {
     let players: usize = env_or("PLAYERS", 500);
     let secs: u64 = env_or("DURATION_SECS", 30);
     let parallel: usize = env_or("CONNECT_PARALLEL", 16);
-    let every = Duration::from_millis(env_or("INTERVAL_MS", 250));
+    let every = Duration::from_millis(env_or("INTERVAL_MS", 240));
     let stack = Stack::load();
     let db = sqlx::PgPool::connect(stack.get("DATABASE_URL"))
         .await
