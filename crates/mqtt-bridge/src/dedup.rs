@@ -51,25 +51,41 @@ impl InFlight {
     }
 
     /// Runs `work` for a claimed request, renewing the claim every half lifetime until it ends.
+    /// A request that outlived its first claim deletes it when done, so that a retry following
+    /// its (lost) reply is not mistaken for a copy of a request in progress.
     pub async fn held_while<T>(
         &self,
         player_key: &Uuid,
         request_id: &str,
         work: impl Future<Output = T>,
     ) -> T {
-        tokio::pin!(work);
+        let name = Self::name(player_key, request_id);
         let every = Duration::from_secs(self.claim_secs) / 2;
-        let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        loop {
-            tokio::select! {
-                out = &mut work => return out,
-                _ = renew.tick() => {
-                    let name = Self::name(player_key, request_id);
-                    if let Err(e) = self.kv.set_ex(&name, "1", self.claim_secs).await {
-                        tracing::warn!(error = %e, "could not renew a request claim");
-                    }
+        let renewed = std::sync::atomic::AtomicBool::new(false);
+        // Polled beside `work`, so a slow Redis delays renewals, never the work.
+        let renew = async {
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            loop {
+                tick.tick().await;
+                renewed.store(true, std::sync::atomic::Ordering::Relaxed);
+                if let Err(e) = self.kv.set_ex(&name, "1", self.claim_secs).await {
+                    tracing::warn!(error = %e, "could not renew a request claim");
                 }
             }
+        };
+        tokio::pin!(work, renew);
+        let mut renewing = true;
+        let out = loop {
+            tokio::select! {
+                out = &mut work => break out,
+                () = &mut renew, if renewing => renewing = false,
+            }
+        };
+        if renewed.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Err(e) = self.kv.del(&name).await {
+                tracing::warn!(error = %e, "could not release a request claim; it expires");
+            }
         }
+        out
     }
 }

@@ -100,24 +100,26 @@ impl Dispatcher {
         );
         let (requests, queued) = (self.requests.clone(), self.queued.clone());
         tokio::spawn(async move {
-            let permit = requests.acquire_owned().await;
-            queued.fetch_sub(1, Ordering::AcqRel);
-            let Ok(_permit) = permit else { return };
+            // Claimed on arrival and held while queued too: the p3a's 10 s start when it sent.
             if !in_flight.claim(&key, &request_id).await {
+                queued.fetch_sub(1, Ordering::AcqRel);
                 telemetry::dropped("duplicate");
                 tracing::debug!(player_key = %key, request_id, "retry of a request in progress");
                 return;
             }
             let work = async {
+                let permit = requests.acquire_owned().await;
+                queued.fetch_sub(1, Ordering::AcqRel);
+                let Ok(_permit) = permit else { return };
                 if let Some((reply_id, body)) =
                     device::requests::handle_mqtt(&ctx, key, &publish.payload).await
                 {
                     let topic = protocol::topic::response(&key, &reply_id);
                     publish_reply(&client, topic, body, "response").await;
                 }
+                telemetry::request_done(received.elapsed());
             };
             in_flight.held_while(&key, &request_id, work).await;
-            telemetry::request_done(received.elapsed());
         });
     }
 

@@ -113,10 +113,22 @@ async fn run_until(
     for w in workers {
         set.spawn(w);
     }
-    let all = async move { while set.join_next().await.is_some() {} };
+    // A consumer that panics outside a job (jobs are caught by `catch_panic`) ends the worker,
+    // as it did when they all ran in this task, so the orchestrator restarts it.
+    let all = async move {
+        while let Some(done) = set.join_next().await {
+            if let Err(e) = done {
+                if e.is_panic() {
+                    tracing::error!(error = %e, "a consumer panicked; stopping the worker");
+                    return Err(anyhow::anyhow!("a consumer panicked: {e}"));
+                }
+            }
+        }
+        Ok(())
+    };
     tokio::pin!(all);
     tokio::select! {
-        _ = &mut all => {}
+        done = &mut all => done?,
         _ = signal => {
             tracing::info!("shutdown requested; waiting for running jobs");
             let _ = tx.send(true);

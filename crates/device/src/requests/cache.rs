@@ -202,8 +202,16 @@ pub fn store_page(key: PageKey, generation: u64, page: Arc<Page>) {
 /// at once on a generation bump) the players asking for it wait for one rendering instead of
 /// each running the same query: hundreds of concurrent misses would otherwise queue every
 /// other request behind them.
-type Renders = Mutex<HashMap<(PageKey, u64), Arc<tokio::sync::Mutex<()>>>>;
+type Renders = Mutex<HashMap<(PageKey, u64), Arc<Rendering>>>;
 static RENDERS: LazyLock<Renders> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+#[derive(Default)]
+struct Rendering {
+    turn: tokio::sync::Mutex<()>,
+    /// Set when a rendering failed: those still waiting then render side by side rather than
+    /// one after another (a failing database would otherwise make the last wait N timeouts).
+    failed: std::sync::atomic::AtomicBool,
+}
 
 /// The cached page of `key` under `generation`, else the one `render` makes (stored for the
 /// next callers). Concurrent callers with the same key and generation share one rendering.
@@ -220,27 +228,43 @@ where
         return Ok(p);
     }
     let slot = (key, generation);
-    let lock = match RENDERS.lock() {
+    let rendering = match RENDERS.lock() {
         Ok(mut m) => m.entry(slot.clone()).or_default().clone(),
         Err(_) => Arc::default(),
     };
-    let _turn = lock.lock().await;
+    let turn = rendering.turn.lock().await;
     if let Some(p) = page(&slot.0, generation) {
         return Ok(p);
     }
+    if rendering.failed.load(std::sync::atomic::Ordering::Acquire) {
+        drop(turn);
+    }
     // Removed however this ends (stored, failed, or the caller gone mid-render).
-    let done = RenderDone(slot);
-    let p = Arc::new(render(done.0 .0.clone()).await?);
-    store_page(done.0 .0.clone(), generation, p.clone());
-    Ok(p)
+    let done = RenderDone(slot, rendering.clone());
+    match render(done.0 .0.clone()).await {
+        Ok(p) => {
+            let p = Arc::new(p);
+            store_page(done.0 .0.clone(), generation, p.clone());
+            Ok(p)
+        }
+        Err(e) => {
+            rendering
+                .failed
+                .store(true, std::sync::atomic::Ordering::Release);
+            Err(e)
+        }
+    }
 }
 
-struct RenderDone((PageKey, u64));
+struct RenderDone((PageKey, u64), Arc<Rendering>);
 
 impl Drop for RenderDone {
     fn drop(&mut self) {
         if let Ok(mut m) = RENDERS.lock() {
-            m.remove(&self.0);
+            // Only our own entry: a newer one for the same page may have replaced it.
+            if m.get(&self.0).is_some_and(|r| Arc::ptr_eq(r, &self.1)) {
+                m.remove(&self.0);
+            }
         }
     }
 }
@@ -326,6 +350,33 @@ mod tests {
         assert_eq!(r.err(), Some("db down"));
         let p = page_or_render(key(&scope), 1, |_| async { Ok::<_, &str>(page_of(2)) }).await;
         assert_eq!(p.unwrap().posts.len(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn after_a_failure_the_waiters_do_not_queue_behind_each_other() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        let scope = uuid::Uuid::new_v4().to_string();
+        let active = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let calls: Vec<_> = (0..10)
+            .map(|_| {
+                let (k, active, most) = (key(&scope), active.clone(), most.clone());
+                tokio::spawn(async move {
+                    page_or_render(k, 1, |_| async move {
+                        most.fetch_max(active.fetch_add(1, SeqCst) + 1, SeqCst);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        active.fetch_sub(1, SeqCst);
+                        Err::<Page, _>("timeout")
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for c in calls {
+            assert_eq!(c.await.unwrap().err(), Some("timeout"));
+        }
+        // One rendering failed alone; the callers that waited for it then render side by side.
+        assert!(most.load(SeqCst) > 1, "renderings ran one after another");
     }
 
     #[test]
